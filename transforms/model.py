@@ -1,0 +1,95 @@
+"""The facts a report yields, as plain immutable records.
+
+These records are the seam between the extractor (text → records) and the frame builders
+(records → Polars frames → DuckDB). Offsets are character offsets into the document's
+normalised (NFC) text, so every published fact can point back at its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+PILLARS: tuple[str, ...] = (
+    "overall",
+    "digital_government",
+    "digital_economy",
+    "digital_society",
+    "digital_infrastructure",
+    "awareness",
+    "institutions",
+    "data",
+    "activities",
+    "cybersecurity",
+    "human_resources",
+)
+
+MetricKind = Literal["percent", "quantity"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a fact was read: the sentence and the exact characters."""
+
+    evidence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    province_code: str | None
+    year: int | None
+    pillar: str
+    rank: int
+    out_of: int | None
+    score: float | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    kind: MetricKind
+    value: float
+    unit: str
+    raw: str
+    subject: str
+    indicator: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    titles: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LegalRef:
+    kind: str
+    number: str
+    issued_date: date | None
+    issuer: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything read from one document's normalised text."""
+
+    title: str | None = None
+    published_date: date | None = None
+    province: Province | None = None
+    event_date: date | None = None
+    rankings: tuple[Ranking, ...] = field(default_factory=tuple)
+    metrics: tuple[Metric, ...] = field(default_factory=tuple)
+    people: tuple[Person, ...] = field(default_factory=tuple)
+    legal_refs: tuple[LegalRef, ...] = field(default_factory=tuple)
