@@ -1,0 +1,206 @@
+"""The `cds` command: run the pipeline, extract facts, validate, publish, inspect, query."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from cds.settings import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True)
+out = Console()
+
+QUIET_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+
+
+def _quiet_services() -> None:
+    """Telemetry off and quieter logs before Prefect or GX are imported; users may override."""
+    for name, value in QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
+SourceArgument = Annotated[Path | None, typer.Argument(help="Folder of reports (default: CDS_SOURCE_DIR)")]
+
+
+@app.command()
+def run(source: SourceArgument = None) -> None:
+    """Run the nightly flow once: ingest → extract and load → validate → publish."""
+    _quiet_services()
+    from cds.pipeline import QualityGateFailed
+    from flows.nightly import nightly
+    from warehouse.database import WarehouseBusyError
+
+    settings = get_settings()
+    try:
+        release = nightly(str(source) if source else None)
+    except QualityGateFailed as failure:
+        err.print(f"[red]Blocked:[/red] {failure}")
+        raise typer.Exit(2) from None
+    except WarehouseBusyError as busy:
+        err.print(f"[yellow]Not run:[/yellow] {busy}")
+        raise typer.Exit(3) from None
+    state = "new release" if release.created else "no change since the last release"
+    out.print(f"Warehouse:        {settings.warehouse_path}")
+    out.print(f"Published tables: {settings.public_dir / 'latest'} → releases/{release.release_id} ({state})")
+    out.print(f"Data package:     {settings.public_dir / 'latest' / 'datapackage.json'}")
+    for table, rows in release.row_counts.items():
+        out.print(f"  {table:<12} {rows:>7} rows")
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Report files or folders (read recursively)")],
+    format: Annotated[OutputFormat, typer.Option("--format", help="Output format")] = OutputFormat.jsonl,
+) -> None:
+    """Print the facts of every document as one JSON object per line (the extraction contract)."""
+    from cds.sources import SourceError
+
+    try:
+        inputs = list(_expand_inputs(paths))
+    except SourceError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        bar = progress.add_task("extracting", total=len(inputs))
+        for shown, path in inputs:
+            record = _extract_one(shown, path)
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            progress.advance(bar)
+
+
+def _expand_inputs(paths: list[Path]) -> Iterator[tuple[str, Path]]:
+    from cds.sources import SourceError, list_report_files
+
+    for path in paths:
+        if path.is_dir():
+            for relative in list_report_files(path):
+                yield (str(path / relative), path / relative)
+        elif path.exists():
+            yield (str(path), path)
+        else:
+            raise SourceError(f"{path} does not exist")
+
+
+def _extract_one(shown: str, path: Path) -> dict[str, object]:
+    """Never raises: an unreadable or unparseable document becomes a record with `error`."""
+    from transforms.contract import contract_record
+    from transforms.documents import DocumentError, decode_document
+    from transforms.extract import extract_facts
+
+    try:
+        document = decode_document(path.read_bytes(), path.suffix.lower())
+    except DocumentError as exc:
+        return contract_record(shown, None, None, exc.reason)
+    except OSError as exc:
+        return contract_record(shown, None, None, f"cannot read file: {exc.strerror or exc}")
+    try:
+        extraction = extract_facts(document.text)
+    except Exception as exc:  # one bad document must not stop the others
+        reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        return contract_record(shown, document.doc_id, None, reason)
+    return contract_record(shown, document.doc_id, extraction, None)
+
+
+@app.command()
+def validate() -> None:
+    """Run the quality gate on what would be published; exit 1 on a blocking failure."""
+    _quiet_services()
+    from cds.pipeline import prepare_warehouse, validate_staged
+
+    settings = get_settings()
+    prepare_warehouse(settings)
+    gate = validate_staged(settings)
+    table = Table("table", "check", "severity", "status", "failing rows", "detail", title="Quality checks")
+    for c in gate.checks:
+        status = "[green]pass[/green]" if c.success else "[red]FAIL[/red]"
+        table.add_row(c.table, c.check, c.severity, status, str(c.failing_rows), c.detail[:60])
+    out.print(table)
+    out.print(gate.summary())
+    if not gate.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def publish() -> None:
+    """Validate, then publish a release from the warehouse (no ingest, no extraction)."""
+    _quiet_services()
+    from cds.pipeline import QualityGateFailed
+    from flows.publish_open_data import publish as publish_flow
+
+    try:
+        release = publish_flow()
+    except QualityGateFailed as failure:
+        err.print(f"[red]Blocked:[/red] {failure}")
+        raise typer.Exit(2) from None
+    out.print(f"release {release.release_id} ({'new' if release.created else 'unchanged'}) at {release.path}")
+
+
+@app.command()
+def status(limit: Annotated[int, typer.Option(help="How many runs to show")] = 10) -> None:
+    """Show the last runs and the row counts of the published tables."""
+    from warehouse.database import connect
+    from warehouse.runs import recent_runs
+
+    settings = get_settings()
+    if not settings.warehouse_path.exists():
+        out.print(f"No warehouse yet at {settings.warehouse_path}: run `cds run` first.")
+        return
+    with connect(settings.warehouse_path, read_only=True) as con:
+        runs = recent_runs(con, limit)
+    table = Table(*runs.columns, title=f"Last runs ({settings.warehouse_path})")
+    for row in runs.iter_rows():
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query")],
+    warehouse: Annotated[bool, typer.Option(help="Query the warehouse, not the latest release")] = False,
+) -> None:
+    """Query the latest published release (default) or the warehouse, read-only."""
+    import duckdb
+
+    from warehouse.database import query_frame
+    from warehouse.publish import OPEN_DATA_DB
+
+    settings = get_settings()
+    path = settings.warehouse_path if warehouse else settings.public_dir / "latest" / OPEN_DATA_DB
+    if not path.exists():
+        err.print(f"[red]{path} does not exist:[/red] run `cds run` first.")
+        raise typer.Exit(1)
+    config = {"enable_external_access": False, "lock_configuration": True}
+    try:
+        with duckdb.connect(str(path), read_only=True, config=config) as con:
+            result = query_frame(con, query)
+    except duckdb.Error as exc:
+        err.print(f"[red]Query failed:[/red] {exc}")
+        raise typer.Exit(1) from None
+    table = Table(*result.columns)
+    for row in result.iter_rows():
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,116 @@
+"""The pipeline's stages as plain functions; flows/ orchestrates them, tests call them directly.
+
+Each stage opens the warehouse only for as long as it writes, because DuckDB allows one
+writer per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from cds.settings import Settings
+from cds.sources import list_report_files, read_report_files
+from expectations.gate import GateResult, run_gate
+from transforms.frames import FactFrames
+from warehouse.database import connect, ensure_schema, load_reference_tables
+from warehouse.load import (
+    documents_to_extract,
+    known_file_versions,
+    load_ingested_files,
+    load_staging,
+    merge_staging_into_core,
+)
+from warehouse.publish import Release, write_release
+from warehouse.runs import finish_run, start_run
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    files_seen: int
+    files_new: int
+    documents_new: int
+    errors: tuple[tuple[str, str], ...]  # (source path, reason) of files that could not be read
+
+
+class QualityGateFailed(RuntimeError):
+    """Blocking quality checks failed: nothing was published."""
+
+    def __init__(self, gate: GateResult) -> None:
+        super().__init__(f"quality gate failed, nothing published: {gate.summary()}")
+        self.gate = gate
+
+
+def prepare_warehouse(settings: Settings) -> None:
+    """Create the schema and refresh the reference tables."""
+    with connect(settings.warehouse_path) as con:
+        ensure_schema(con)
+        load_reference_tables(con)
+
+
+def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSummary:
+    """Read every new file version under `source_dir` into raw; seen versions are skipped."""
+    paths = list_report_files(source_dir)
+    with connect(settings.warehouse_path) as con:
+        known = set(known_file_versions(con).iter_rows())
+    files = read_report_files(source_dir, paths, known, settings.max_file_bytes)
+    with connect(settings.warehouse_path) as con:
+        before = _count(con, "raw.documents")
+        load_ingested_files(con, files, run_id)
+        documents_new = _count(con, "raw.documents") - before
+    errors = files.filter(pl.col("reason").is_not_null()).select("source_path", "reason")
+    return IngestSummary(
+        files_seen=len(paths),
+        files_new=files.height,
+        documents_new=documents_new,
+        errors=tuple(errors.iter_rows()),
+    )
+
+
+def select_documents_to_extract(settings: Settings) -> pl.DataFrame:
+    with connect(settings.warehouse_path) as con:
+        return documents_to_extract(con)
+
+
+def stage_facts(settings: Settings, facts: FactFrames) -> dict[str, int]:
+    with connect(settings.warehouse_path) as con:
+        return load_staging(con, facts)
+
+
+def validate_staged(settings: Settings) -> GateResult:
+    """Run the quality gate on what would be published."""
+    with connect(settings.warehouse_path) as con:
+        return run_gate(con, schema="audit")
+
+
+def publish_release(settings: Settings) -> Release:
+    """Merge audited staging into core and write the open-data release."""
+    with connect(settings.warehouse_path) as con:
+        merge_staging_into_core(con)
+        return write_release(con, settings.public_dir, settings.keep_releases)
+
+
+def record_run_start(settings: Settings, run_id: str, flow: str, source_dir: Path | None) -> None:
+    with connect(settings.warehouse_path) as con:
+        ensure_schema(con)
+        start_run(con, run_id, flow, str(source_dir) if source_dir else None)
+
+
+def record_run_end(
+    settings: Settings,
+    run_id: str,
+    status: str,
+    counts: dict[str, int],
+    release_id: str | None = None,
+    message: str | None = None,
+) -> None:
+    with connect(settings.warehouse_path) as con:
+        finish_run(con, run_id, status, counts, release_id, message)
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"select count(*) from {table}").fetchone()  # table: a constant of this module
+    return int(row[0]) if row else 0

@@ -1,0 +1,44 @@
+"""All configuration in one place: environment variables with the `CDS_` prefix, defaults that work.
+
+Relative paths resolve against the project root, so `cds run` behaves the same from any working
+directory of a checkout.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _under_root(path: Path) -> Path:
+    return path if path.is_absolute() else (PROJECT_ROOT / path)
+
+
+class Settings(BaseSettings):
+    """Pipeline settings; every field can be set as `CDS_<FIELD>` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CDS_", extra="ignore")
+
+    source_dir: Path = Field(Path("samples/reports"), description="Folder of province reports to ingest.")
+    warehouse_path: Path = Field(Path("warehouse/cds.duckdb"), description="The DuckDB warehouse file.")
+    public_dir: Path = Field(Path("public"), description="Where open-data releases are published.")
+    keep_releases: int = Field(5, ge=1, description="How many releases to keep under public/releases.")
+    max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Larger input files are refused.")
+    extract_batch_size: int = Field(200, ge=1, description="Documents per extraction task.")
+    task_runner: str = Field("threads", description="'threads' (default) or 'dask'.")
+    dask_address: str | None = Field(None, description="Address of an existing Dask scheduler.")
+
+    @field_validator("source_dir", "warehouse_path", "public_dir")
+    @classmethod
+    def _resolve(cls, value: Path) -> Path:
+        return _under_root(value.expanduser())
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

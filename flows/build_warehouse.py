@@ -1,0 +1,67 @@
+"""Flows `extract_and_load` and `validate`: read facts from new documents into staging, then
+check what would be published."""
+
+from __future__ import annotations
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from cds.pipeline import select_documents_to_extract, stage_facts, validate_staged
+from cds.settings import get_settings
+from expectations.gate import GateResult
+from transforms.frames import FactFrames, extract_fact_frames
+
+
+@task(name="select_documents", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def select_documents_task() -> pl.DataFrame:
+    return select_documents_to_extract(get_settings())
+
+
+@task(name="extract_batch", cache_policy=NO_CACHE)
+def extract_batch_task(documents: pl.DataFrame) -> FactFrames:
+    """Pure CPU work on a batch of documents: the part that scales out on a task runner."""
+    return extract_fact_frames(documents)
+
+
+@task(name="load_staging", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def load_staging_task(facts: FactFrames) -> dict[str, int]:
+    return stage_facts(get_settings(), facts)
+
+
+@task(name="run_quality_gate", cache_policy=NO_CACHE)
+def run_quality_gate_task() -> GateResult:
+    return validate_staged(get_settings())
+
+
+@flow(name="extract_and_load")
+def extract_and_load() -> dict[str, int]:
+    """Extract facts from documents not yet in core and stage them (one writer task)."""
+    logger = get_run_logger()
+    documents = select_documents_task()
+    size = get_settings().extract_batch_size
+    batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
+    futures = extract_batch_task.map(batches)
+    facts = FactFrames.concat([future.result() for future in futures])
+    counts = load_staging_task(facts)
+    logger.info("extract.done documents=%d batches=%d staged=%s", documents.height, len(batches), counts)
+    return counts
+
+
+@flow(name="validate")
+def validate() -> GateResult:
+    """Run the quality gate; the result says whether publishing may go ahead."""
+    logger = get_run_logger()
+    gate = run_quality_gate_task()
+    for check in gate.checks:
+        if not check.success:
+            logger.warning(
+                "quality.failed table=%s check=%s severity=%s rows=%d %s",
+                check.table,
+                check.check,
+                check.severity,
+                check.failing_rows,
+                check.detail,
+            )
+    logger.info("quality.done %s", gate.summary())
+    return gate

@@ -1,0 +1,109 @@
+"""Opening the warehouse, creating its schema and loading its reference tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.sql import SQL_DIR, render_sql
+
+# core fact table → (staging table, columns taken from staging)
+FACT_TABLES: dict[str, tuple[str, str]] = {
+    "fact_dti_rank": ("dti_ranks", "*"),
+    "fact_metric": ("metrics", "*"),
+    "fact_person_role": ("person_roles", "* exclude (person_name)"),
+    "fact_legal_ref": ("legal_refs", "*"),
+}
+FACT_IDENTIFIERS = {
+    "core_table": frozenset(FACT_TABLES),
+    "staging_table": frozenset(t for t, _ in FACT_TABLES.values()),
+    "staging_columns": frozenset(c for _, c in FACT_TABLES.values()),
+}
+PROVINCES_CSV = resources.files("transforms.provinces") / "provinces.csv"
+INDICATORS_CSV = resources.files("transforms.extract") / "indicators.csv"
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process holds the warehouse file (DuckDB allows one writer per file)."""
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse; a locked file becomes a clear error instead of a stack trace."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusyError(
+                f"the warehouse {path} is in use by another process (one writer at a time); "
+                "wait for the other run to finish"
+            ) from exc
+        raise
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every schema, table and view; safe to run on every start."""
+    for ddl in sorted((SQL_DIR / "ddl").glob("0*.sql")):
+        con.execute(ddl.read_text(encoding="utf-8"))
+    for core_table, (staging_table, columns) in FACT_TABLES.items():
+        con.execute(
+            render_sql(
+                "ddl/audit_fact_view.sql",
+                FACT_IDENTIFIERS,
+                core_table=core_table,
+                staging_table=staging_table,
+                staging_columns=columns,
+            )
+        )
+
+
+def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the province and indicator dimensions with the versions shipped in the package."""
+    provinces = pl.read_csv(
+        PROVINCES_CSV.read_bytes(),
+        schema_overrides={"code": pl.String, "successor_code": pl.String, "regime": pl.String},
+    )
+    provinces = provinces.rename({"code": "province_code"}).with_columns(
+        pl.col("valid_from").str.to_date(), pl.col("valid_to").str.to_date()
+    )
+    with transaction(con):
+        for table, frame in (("dim_province", provinces), ("dim_indicator", read_indicator_code_list())):
+            con.register("reference", frame.to_arrow())
+            con.execute(f"delete from core.{table}")  # table names are the constants above
+            con.execute(f"insert into core.{table} by name select * from reference")
+            con.unregister("reference")
+
+
+def read_indicator_code_list() -> pl.DataFrame:
+    return pl.read_csv(INDICATORS_CSV.read_bytes(), infer_schema=False)
+
+
+def query_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | list[object] | None = None
+) -> pl.DataFrame:
+    """Run a query and return its rows as a Polars frame (through Arrow)."""
+    result = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    assert isinstance(result, pl.DataFrame)
+    return result
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

@@ -1,0 +1,59 @@
+"""The Frictionless Data Package descriptor of a release, generated from the table contracts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from expectations.contracts import Contract
+
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+
+def datapackage_descriptor(contracts: dict[str, Contract], release_id: str) -> dict[str, Any]:
+    """One CSV resource per published table; the Parquet twin sits beside each CSV."""
+    return {
+        "name": "cds-provincial-digital-transformation",
+        "title": "Chuyển đổi số cấp tỉnh — dữ liệu mở / Provincial digital transformation open data",
+        "version": release_id,
+        "licenses": [LICENSE],
+        "resources": [_resource(c) for c in contracts.values()],
+    }
+
+
+def _resource(contract: Contract) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "fields": [
+            {
+                "name": col.name,
+                "type": col.type,
+                "title": col.vi,
+                "description": f"{col.vi} / {col.en}",
+                **({"constraints": {"required": True}} if col.not_null else {}),
+            }
+            for col in contract.columns
+        ],
+        "primaryKey": contract.primary_key,
+    }
+    foreign_keys = [
+        {"fields": [col.name], "reference": {"resource": ref_table, "fields": [ref_column]}}
+        for col in contract.columns
+        if col.relationship
+        for ref_table, ref_column in [col.relationship.split(".")]
+        if ref_table != "provinces"  # province codes repeat across the two regimes: not a unique key
+    ]
+    if foreign_keys:
+        schema["foreignKeys"] = foreign_keys
+    return {
+        "name": contract.table,
+        "path": f"{contract.table}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": f"{contract.title.vi} / {contract.title.en}",
+        "description": f"{contract.description.vi}\n\n{contract.description.en}",
+        "schema": schema,
+    }

@@ -1,0 +1,78 @@
+"""Loading frames into the warehouse: raw documents, staged facts, and the merge into core.
+
+Every load hands a Polars frame to DuckDB through Arrow and runs in one transaction, so a load
+either lands whole or not at all, and loading the same input twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import polars as pl
+
+from transforms.frames import FactFrames
+from warehouse.database import FACT_IDENTIFIERS, FACT_TABLES, query_frame, transaction
+from warehouse.sql import read_sql, render_sql
+
+STAGING_INSERTS: dict[str, str] = {
+    "documents": "load/insert_staging_documents.sql",
+    "dti_ranks": "load/insert_staging_dti_ranks.sql",
+    "metrics": "load/insert_staging_metrics.sql",
+    "person_roles": "load/insert_staging_person_roles.sql",
+    "legal_refs": "load/insert_staging_legal_refs.sql",
+}
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> Iterator[None]:
+    """Expose a frame to SQL under `name` (zero-copy through Arrow) for the duration of a block."""
+    con.register(name, frame.to_arrow())
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+def known_file_versions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """(source_path, file_sha256) pairs already ingested, readable or not."""
+    return query_frame(con, "select source_path, file_sha256 from raw.files")
+
+
+def load_ingested_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame, run_id: str) -> None:
+    """Record read files: documents, file versions and unreadable files, in one transaction."""
+    with transaction(con), registered(con, "incoming", files):
+        for statement in ("insert_raw_documents", "insert_raw_files", "insert_raw_ingest_errors"):
+            con.execute(read_sql(f"load/{statement}.sql"), {"run_id": run_id})
+
+
+def documents_to_extract(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return query_frame(con, read_sql("load/select_documents_to_extract.sql"))
+
+
+def load_staging(con: duckdb.DuckDBPyConnection, facts: FactFrames) -> dict[str, int]:
+    """Replace staging with this extraction's facts; return rows staged per table."""
+    with transaction(con):
+        con.execute(read_sql("load/clear_staging.sql"))
+        for table, statement in STAGING_INSERTS.items():
+            with registered(con, "incoming", getattr(facts, table)):
+                con.execute(read_sql(statement))
+    return facts.row_counts()
+
+
+def merge_staging_into_core(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the audited staging state the core state, then empty staging."""
+    with transaction(con):
+        con.execute(read_sql("load/merge_documents.sql"))
+        for core_table, (staging_table, columns) in FACT_TABLES.items():
+            con.execute(
+                render_sql(
+                    "load/merge_fact_table.sql",
+                    FACT_IDENTIFIERS,
+                    core_table=core_table,
+                    staging_table=staging_table,
+                    staging_columns=columns,
+                )
+            )
+        con.execute(read_sql("load/clear_staging.sql"))

@@ -1,0 +1,152 @@
+"""Publishing open-data releases from the warehouse.
+
+A release is written to `public/releases/<release-id>/` under a temporary name, renamed into place
+when complete, and `public/latest` (a symbolic link) is switched to it with one atomic rename,
+so a reader never sees a half-written release. An unchanged warehouse publishes nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from expectations.contracts import load_contracts
+from warehouse.database import query_frame
+from warehouse.datapackage import datapackage_descriptor
+from warehouse.sql import render_sql
+
+PUBLISHED_TABLES: tuple[str, ...] = (
+    "dti_ranks",
+    "metrics",
+    "officials",
+    "legal_refs",
+    "documents",
+    "provinces",
+    "indicators",
+)
+SCHEMAS = frozenset({"core", "audit"})
+OPEN_DATA_DB = "cds_open_data.duckdb"
+FINGERPRINT_FILE = "fingerprint.txt"
+# Entry points at the top of public/ that always resolve through `latest`.
+LATEST_ALIASES = ("datapackage.json",)
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    release_id: str
+    path: Path
+    row_counts: dict[str, int]
+    created: bool  # False when the content equals the latest release's
+
+
+def read_published_table(
+    con: duckdb.DuckDBPyConnection, table: str, schema: str, extra_columns: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """One open-data table as built from `schema` ('core' or 'audit'), optionally with extra
+    boolean columns computed by trusted SQL expressions from the table contracts."""
+    query = render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
+    if extra_columns:
+        computed = ", ".join(f'({sql}) as "{name}"' for name, sql in extra_columns.items())
+        query = f"select published.*, {computed} from ({query}) as published"
+    return query_frame(con, query)
+
+
+def write_release(con: duckdb.DuckDBPyConnection, public_dir: Path, keep: int) -> Release:
+    """Write every published table from core as a new release and make it `latest`."""
+    tables = {name: read_published_table(con, name, "core") for name in PUBLISHED_TABLES}
+    fingerprint = _fingerprint(tables)
+    latest = public_dir / "latest"
+    if latest.exists() and _read_fingerprint(latest) == fingerprint:
+        return Release(latest.resolve().name, latest.resolve(), _counts(tables), created=False)
+
+    release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    releases = public_dir / "releases"
+    final = releases / release_id
+    staging = releases / f".{release_id}.partial"
+    staging.mkdir(parents=True)
+    try:
+        _write_tables(tables, staging)
+        _write_open_data_db(staging)
+        datapackage = datapackage_descriptor(load_contracts(), release_id)
+        (staging / "datapackage.json").write_text(
+            json.dumps(datapackage, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        (staging / FINGERPRINT_FILE).write_text(fingerprint + "\n", encoding="utf-8")
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    switch_latest(public_dir, final)
+    prune_releases(releases, keep)
+    return Release(release_id, final, _counts(tables), created=True)
+
+
+def switch_latest(public_dir: Path, release: Path) -> None:
+    """Point `public/latest` at `release` with an atomic rename of a fresh symbolic link."""
+    link = public_dir / "latest"
+    temporary = public_dir / ".latest.switching"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(release.relative_to(public_dir), target_is_directory=True)
+    os.replace(temporary, link)
+    for alias in LATEST_ALIASES:
+        entry = public_dir / alias
+        if not entry.is_symlink():
+            entry.unlink(missing_ok=True)
+            entry.symlink_to(Path("latest") / alias)
+
+
+def prune_releases(releases: Path, keep: int) -> list[str]:
+    """Remove the oldest releases beyond `keep`; never the one `latest` points to."""
+    current = (releases.parent / "latest").resolve()
+    names = sorted(p.name for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+    removed = [n for n in names[:-keep] if (releases / n).resolve() != current]
+    for name in removed:
+        shutil.rmtree(releases / name)
+    return removed
+
+
+def _allowed_table(table: str) -> str:
+    if table not in PUBLISHED_TABLES:
+        raise ValueError(f"{table!r} is not a published table")
+    return table
+
+
+def _write_tables(tables: dict[str, pl.DataFrame], folder: Path) -> None:
+    for name, frame in tables.items():
+        frame.write_parquet(folder / f"{name}.parquet", compression="zstd")
+        frame.write_csv(folder / f"{name}.csv")
+
+
+def _write_open_data_db(folder: Path) -> None:
+    """A self-contained DuckDB file for analysts: one table per published Parquet file."""
+    with duckdb.connect(str(folder / OPEN_DATA_DB)) as db:
+        for name in PUBLISHED_TABLES:
+            db.execute(
+                f"create table {name} as select * from read_parquet(?)",  # name from PUBLISHED_TABLES
+                [str(folder / f"{name}.parquet")],
+            )
+
+
+def _fingerprint(tables: dict[str, pl.DataFrame]) -> str:
+    digest = hashlib.sha256()
+    for name, frame in tables.items():
+        digest.update(name.encode())
+        digest.update(frame.write_csv().encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _read_fingerprint(release: Path) -> str | None:
+    path = release / FINGERPRINT_FILE
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
+def _counts(tables: dict[str, pl.DataFrame]) -> dict[str, int]:
+    return {name: frame.height for name, frame in tables.items()}

@@ -1,0 +1,24 @@
+"""SQL lives in files under warehouse/sql; this module finds them and fills allow-listed identifiers."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+@cache
+def read_sql(relative_path: str) -> str:
+    return (SQL_DIR / relative_path).read_text(encoding="utf-8")
+
+
+def render_sql(relative_path: str, allowed: dict[str, frozenset[str]], **identifiers: str) -> str:
+    """Fill `{name}` placeholders with identifiers, each checked against its allow-list.
+
+    Values are never formatted into SQL; only table and schema names are, and only known ones.
+    """
+    for name, value in identifiers.items():
+        if value not in allowed.get(name, frozenset()):
+            raise ValueError(f"identifier {name}={value!r} is not allowed here")
+    return read_sql(relative_path).format(**identifiers)
