@@ -25,7 +25,7 @@ FACT_IDENTIFIERS = {
     "staging_columns": frozenset(c for _, c in FACT_TABLES.values()),
 }
 PROVINCES_CSV = resources.files("transforms.provinces") / "provinces.csv"
-INDICATORS_CSV = resources.files("transforms.extract") / "indicators.csv"
+INDICATORS_CSV = resources.files("transforms.extract") / "data" / "indicators.csv"
 
 
 class WarehouseBusyError(RuntimeError):
@@ -86,7 +86,16 @@ def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def read_indicator_code_list() -> pl.DataFrame:
-    return pl.read_csv(INDICATORS_CSV.read_bytes(), infer_schema=False)
+    """The versioned indicator code list the extractor codes metrics with."""
+    codes = pl.read_csv(INDICATORS_CSV.read_bytes(), infer_schema=False)
+    return codes.select(
+        pl.col("code").alias("indicator_code"),
+        "kind",
+        "label_vi",
+        "label_en",
+        "unit",
+        pl.col("version").alias("code_list_version"),
+    )
 
 
 def query_frame(

@@ -26,7 +26,7 @@ def finish_run(
     unknown = set(counts) - RUN_COUNTERS
     if unknown:
         raise ValueError(f"unknown run counters: {sorted(unknown)}")
-    params = {name: counts.get(name) for name in RUN_COUNTERS}
+    params: dict[str, object] = {name: counts.get(name) for name in RUN_COUNTERS}
     params.update(run_id=run_id, status=status, release_id=release_id, message=message)
     con.execute(read_sql("meta/update_run.sql"), params)
 

@@ -13,6 +13,7 @@ create table if not exists core.dim_province (
 
 create table if not exists core.dim_indicator (
     indicator_code varchar primary key,
+    kind           varchar not null,     -- percent | quantity
     label_vi       varchar not null,
     label_en       varchar not null,
     unit           varchar not null,

@@ -1,0 +1,43 @@
+# cds-pipeline: `make run` builds the warehouse and publishes the sample corpus; `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+export GX_ANALYTICS_ENABLED ?= false
+
+.PHONY: install run test lint typecheck unit eval clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+run: install  ## Run the nightly flow on the bundled sample corpus (samples/reports).
+	$(BIN)/cds run
+
+test: install lint typecheck  ## Format check, lint, types, then every test (integration included).
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy cds flows transforms warehouse expectations
+
+unit: install  ## Fast tests only.
+	$(BIN)/pytest -m "not integration"
+
+eval: install  ## Extraction scores on ../shared/seeds and ../shared/devset.
+	@for set in seeds devset; do \
+	  $(BIN)/cds extract ../shared/$$set --format jsonl > /tmp/cds-$$set.jsonl && \
+	  echo "== $$set" && $(PYTHON) ../shared/eval/score.py ../shared/$$set /tmp/cds-$$set.jsonl; \
+	done
+
+clean:
+	rm -rf public warehouse/cds.duckdb warehouse/cds.duckdb.wal

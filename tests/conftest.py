@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated warehouse and public folder per test, and hand-made facts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cds.settings import PROJECT_ROOT, Settings
+from transforms.model import Extraction, LegalRef, Metric, Person, Province, Ranking, Span
+
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+SAMPLES_DIR = PROJECT_ROOT / "samples" / "reports"
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(autouse=True)
+def _preserve_environment() -> Iterator[None]:
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    source = tmp_path / "reports"
+    source.mkdir()
+    return Settings(
+        source_dir=source,
+        warehouse_path=tmp_path / "warehouse" / "cds.duckdb",
+        public_dir=tmp_path / "public",
+    )
+
+
+def write_report(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+REPORT_TEXT = (
+    "Vĩnh Long tổng kết chuyển đổi số năm 2022\n"
+    "Năm 2022, Vĩnh Long xếp thứ 30/63 tỉnh, thành phố về Chỉ số chuyển đổi số. "
+    "Tỷ lệ hồ sơ trực tuyến đạt 98,5%. "
+    "Ông Lê Văn An, Chủ tịch UBND tỉnh, phát biểu. "
+    "Tỉnh ban hành Quyết định số 742."
+)
+
+
+def span_of(text: str, needle: str) -> Span:
+    """The sentence around `needle` and its exact offsets, as the extractor reports them."""
+    start = text.index(needle)
+    sentence_start = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1)
+    sentence_end = text.find(". ", start)
+    evidence = text[sentence_start : sentence_end + 1 if sentence_end != -1 else len(text)]
+    return Span(evidence, start, start + len(needle))
+
+
+def hand_extraction(text: str = REPORT_TEXT, *, rank: int = 30, percent: float = 98.5) -> Extraction:
+    """Facts a correct extractor reads from REPORT_TEXT (values overridable to make bad facts)."""
+    return Extraction(
+        title=text.splitlines()[0],
+        province=Province("86", "Vĩnh Long"),
+        event_date=date(2023, 1, 10),
+        rankings=(Ranking("86", 2022, "overall", rank, 63, None, span_of(text, "30/63")),),
+        metrics=(
+            Metric("percent", percent, "%", "98,5%", "tỷ lệ hồ sơ trực tuyến", None, span_of(text, "98,5%")),
+        ),
+        people=(Person("Lê Văn An", ("Chủ tịch UBND tỉnh",), span_of(text, "Lê Văn An")),),
+        legal_refs=(LegalRef("Quyết định", "742", None, None, span_of(text, "Quyết định số 742")),),
+    )

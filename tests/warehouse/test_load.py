@@ -1,0 +1,126 @@
+"""Loading into the warehouse: raw ingestion, staging, the merge into core, idempotence."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+
+from cds import pipeline
+from cds.settings import Settings
+from tests.conftest import REPORT_TEXT, hand_extraction, write_report
+from transforms.frames import to_fact_frames
+from warehouse.database import connect
+
+
+def table_counts(settings: Settings) -> dict[str, int]:
+    tables = [
+        "raw.documents",
+        "raw.files",
+        "raw.ingest_errors",
+        "core.dim_document",
+        "core.fact_dti_rank",
+        "core.fact_metric",
+        "core.fact_person_role",
+        "core.dim_person",
+        "core.fact_legal_ref",
+    ]
+    with connect(settings.warehouse_path, read_only=True) as con:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}  # type: ignore[index]
+
+
+def stage_hand_facts(settings: Settings) -> None:
+    documents = pipeline.select_documents_to_extract(settings)
+    extractions = [(doc_id, hand_extraction(text)) for doc_id, text in documents.iter_rows()]
+    pipeline.stage_facts(settings, to_fact_frames(extractions))
+
+
+def build(settings: Settings, run_id: str = "run-1") -> pipeline.IngestSummary:
+    pipeline.prepare_warehouse(settings)
+    summary = pipeline.ingest_source(settings, settings.source_dir, run_id)
+    stage_hand_facts(settings)
+    assert pipeline.validate_staged(settings).passed
+    pipeline.publish_release(settings)
+    return summary
+
+
+def test_ingest_reads_documents_and_records_unreadable_files(settings: Settings) -> None:
+    write_report(settings.source_dir, "vinh-long/a.txt", REPORT_TEXT)
+    (settings.source_dir / "junk.txt").write_bytes(bytes(range(256)) * 4)
+    (settings.source_dir / "empty.md").write_text("   \n", encoding="utf-8")
+
+    pipeline.prepare_warehouse(settings)
+    summary = pipeline.ingest_source(settings, settings.source_dir, "run-1")
+
+    assert (summary.files_seen, summary.files_new, summary.documents_new) == (3, 3, 1)
+    assert dict(summary.errors) == {"junk.txt": "binary data, not text", "empty.md": "empty document"}
+    with connect(settings.warehouse_path, read_only=True) as con:
+        errors = con.execute("select source_path, reason from raw.ingest_errors order by 1").fetchall()
+    assert errors == [("empty.md", "empty document"), ("junk.txt", "binary data, not text")]
+
+
+def test_rerun_on_unchanged_input_changes_nothing(settings: Settings) -> None:
+    write_report(settings.source_dir, "vinh-long/a.txt", REPORT_TEXT)
+    build(settings)
+    first = table_counts(settings)
+
+    summary = build(settings, run_id="run-2")
+
+    assert (summary.files_new, summary.documents_new) == (0, 0)
+    assert table_counts(settings) == first
+    assert first["core.fact_dti_rank"] == first["core.fact_metric"] == 1
+
+
+def test_same_text_under_two_names_is_one_document(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    write_report(settings.source_dir, "copy/a-copy.txt", REPORT_TEXT)
+    build(settings)
+
+    counts = table_counts(settings)
+    assert counts["raw.files"] == 2
+    assert counts["raw.documents"] == counts["core.dim_document"] == 1
+    assert counts["core.fact_dti_rank"] == 1
+
+
+def test_changed_file_is_a_new_version_that_replaces_the_old_facts(settings: Settings) -> None:
+    report = write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+    report.write_text(REPORT_TEXT + " Cập nhật.", encoding="utf-8")
+
+    build(settings, run_id="run-2")
+
+    counts = table_counts(settings)
+    assert counts["raw.files"] == 2 and counts["raw.documents"] == 2
+    assert counts["core.dim_document"] == 1
+    assert counts["core.fact_dti_rank"] == 1
+    with connect(settings.warehouse_path, read_only=True) as con:
+        current = con.execute(
+            "select d.text from core.dim_document join raw.documents d using (doc_id)"
+        ).fetchone()
+    assert current is not None and current[0].endswith("Cập nhật.")
+
+
+def test_facts_carry_raw_text_cut_from_the_document_at_their_span(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute(
+            "select raw_text from core.fact_metric union all select raw_text from core.fact_dti_rank"
+        )
+        assert sorted(r[0] for r in rows.fetchall()) == ["30/63", "98,5%"]
+
+
+def test_a_second_writer_process_gets_a_clear_error(settings: Settings) -> None:
+    pipeline.prepare_warehouse(settings)
+    code = (
+        "from pathlib import Path\nfrom warehouse.database import connect\n"
+        f"with connect(Path({str(settings.warehouse_path)!r})): pass\n"
+    )
+    with duckdb.connect(str(settings.warehouse_path)):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+    assert result.returncode != 0
+    assert "WarehouseBusyError" in result.stderr
+    assert "in use by another process" in result.stderr
