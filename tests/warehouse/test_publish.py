@@ -1,0 +1,77 @@
+"""Releases: complete before they are visible, atomic `latest`, nothing new when nothing changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from cds import pipeline
+from cds.settings import Settings
+from expectations.contracts import load_contracts
+from tests.conftest import REPORT_TEXT, write_report
+from tests.warehouse.test_load import build
+from warehouse.publish import OPEN_DATA_DB, PUBLISHED_TABLES, prune_releases, switch_latest
+
+
+def test_release_holds_every_table_as_parquet_and_csv_with_a_datapackage(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+    latest = settings.public_dir / "latest"
+
+    assert latest.is_symlink()
+    for table in PUBLISHED_TABLES:
+        parquet = pl.read_parquet(latest / f"{table}.parquet")
+        csv = pl.read_csv(latest / f"{table}.csv", infer_schema=False)
+        assert parquet.columns == csv.columns == load_contracts()[table].column_names
+        assert parquet.height == csv.height
+    package = json.loads((settings.public_dir / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in package["resources"]] == sorted(PUBLISHED_TABLES)
+    assert all(f.get("description") for r in package["resources"] for f in r["schema"]["fields"])
+
+
+def test_open_data_duckdb_file_is_self_contained(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+
+    with duckdb.connect(str(settings.public_dir / "latest" / OPEN_DATA_DB), read_only=True) as con:
+        row = con.execute("select province_code, edition_year, rank, raw_text from dti_ranks").fetchone()
+    assert row == ("86", 2022, 30, "30/63")
+
+
+def test_unchanged_warehouse_publishes_no_new_release(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+    first = (settings.public_dir / "latest").resolve()
+
+    release = pipeline.publish_release(settings)
+
+    assert not release.created
+    assert (settings.public_dir / "latest").resolve() == first
+    assert len(list((settings.public_dir / "releases").iterdir())) == 1
+
+
+def test_switch_latest_replaces_the_link_in_one_step(tmp_path: Path) -> None:
+    public = tmp_path
+    old, new = public / "releases" / "1", public / "releases" / "2"
+    old.mkdir(parents=True)
+    new.mkdir()
+    switch_latest(public, old)
+    switch_latest(public, new)
+
+    assert (public / "latest").resolve() == new.resolve()
+    assert not (public / ".latest.switching").exists()
+
+
+def test_prune_keeps_the_newest_and_the_current_release(tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    for name in ("1", "2", "3", "4"):
+        (releases / name).mkdir(parents=True)
+    switch_latest(tmp_path, releases / "1")
+
+    removed = prune_releases(releases, keep=2)
+
+    assert removed == ["2"]
+    assert sorted(p.name for p in releases.iterdir()) == ["1", "3", "4"]
