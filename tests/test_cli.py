@@ -1,0 +1,103 @@
+"""The `cds` command as a user runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cds.settings import Settings
+from tests.conftest import REPORT_TEXT, write_report
+from tests.warehouse.test_load import build
+
+CONTRACT_KEYS = {
+    "source",
+    "doc_id",
+    "title",
+    "published_date",
+    "province",
+    "event_date",
+    "rankings",
+    "metrics",
+    "people",
+    "legal_refs",
+    "error",
+}
+
+
+def cds(*args: str, settings: Settings | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if settings is not None:
+        env.update(CDS_WAREHOUSE_PATH=str(settings.warehouse_path), CDS_PUBLIC_DIR=str(settings.public_dir))
+    return subprocess.run(
+        [sys.executable, "-m", "cds.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_extract_prints_one_contract_object_per_document_in_input_order(tmp_path: Path) -> None:
+    write_report(tmp_path, "b/report.txt", REPORT_TEXT)
+    write_report(tmp_path, "a.md", "# Tiêu đề\n\nTỷ lệ đạt 99,1%.")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+
+    result = cds("extract", str(tmp_path), "--format", "jsonl")
+
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["source"]).relative_to(tmp_path).as_posix() for r in records] == [
+        "a.md",
+        "b/report.txt",
+        "broken.pdf",
+    ]
+    assert all(set(r) == CONTRACT_KEYS for r in records)
+    assert records[2]["error"] and records[2]["doc_id"] is None
+    assert records[0]["error"] is None and [m["value"] for m in records[0]["metrics"]] == [99.1]
+
+
+def test_extract_of_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
+    result = cds("extract", str(tmp_path / "nope.txt"), "--format", "jsonl")
+
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and result.stdout == ""
+
+
+@pytest.fixture
+def published(settings: Settings) -> Settings:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+    return settings
+
+
+def test_sql_reads_the_latest_release(published: Settings) -> None:
+    result = cds("sql", "select province_code, rank from dti_ranks", settings=published)
+
+    assert result.returncode == 0, result.stderr
+    assert "86" in result.stdout and "30" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "insert into dti_ranks (fact_id) values ('x')",
+        "create table t (x int)",
+        "attach ':memory:' as other",
+        "copy dti_ranks to '/tmp/cds-leak.csv'",
+        "install httpfs",
+        "set enable_external_access = true",
+        "select * from read_csv('/etc/passwd')",
+    ],
+)
+def test_sql_is_read_only(published: Settings, statement: str) -> None:
+    result = cds("sql", statement, settings=published)
+
+    assert result.returncode == 1
+    assert "Query failed" in result.stderr
+    assert not Path("/tmp/cds-leak.csv").exists()
