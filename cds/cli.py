@@ -189,7 +189,10 @@ def sql(
     if not path.exists():
         err.print(f"[red]{path} does not exist:[/red] run `cds run` first.")
         raise typer.Exit(1)
-    config = {"enable_external_access": False, "lock_configuration": True}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "enable_external_access": False,
+        "lock_configuration": True,
+    }
     try:
         with duckdb.connect(str(path), read_only=True, config=config) as con:
             result = query_frame(con, query)
