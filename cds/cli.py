@@ -52,7 +52,8 @@ def run(source: SourceArgument = None) -> None:
 
     settings = get_settings()
     try:
-        release = nightly(str(source) if source else None)
+        with err.status("Running the nightly flow (ingest → extract → load → validate → publish)…"):
+            release = nightly(str(source) if source else None)
     except QualityGateFailed as failure:
         err.print(f"[red]Blocked:[/red] {failure}")
         raise typer.Exit(2) from None

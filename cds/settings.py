@@ -30,8 +30,6 @@ class Settings(BaseSettings):
     keep_releases: int = Field(5, ge=1, description="How many releases to keep under public/releases.")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Larger input files are refused.")
     extract_batch_size: int = Field(200, ge=1, description="Documents per extraction task.")
-    task_runner: str = Field("threads", description="'threads' (default) or 'dask'.")
-    dask_address: str | None = Field(None, description="Address of an existing Dask scheduler.")
 
     @field_validator("source_dir", "warehouse_path", "public_dir")
     @classmethod
