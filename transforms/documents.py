@@ -75,8 +75,12 @@ _CHAR_MAP = str.maketrans(
 )
 
 
+_INNER_SPACE_RUNS = re.compile(r"[ \t]{2,}")
+
+
 def normalise_text(text: str) -> str:
-    """NFC, one blank line at most, no trailing spaces: equal content ⇒ equal text ⇒ equal doc_id.
+    """NFC, one blank line at most, single spaces, no indentation: equal content ⇒ equal text ⇒
+    equal doc_id, and text laid out by PDF or HTML reads like typed text.
 
     Invisible characters go first so that a base letter and its combining mark that were
     split by one still compose under NFC.
@@ -84,7 +88,7 @@ def normalise_text(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROLS.sub("", text.translate(_CHAR_MAP))
     text = unicodedata.normalize("NFC", text)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = "\n".join(_INNER_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", text).strip()
 
 

@@ -1,0 +1,62 @@
+"""Printed dates, publication stamps and the year of a day/month event line."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.extract.dates import event_date, parse_date, published_date
+from transforms.extract.sentences import split_sentences
+
+
+def _event(text: str, pub: date | None = None) -> date | None:
+    return event_date(text, split_sentences(text), pub)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)), st.sampled_from(["/", "-", "."]),
+       st.booleans())  # fmt: skip
+def test_day_month_year_variants_round_trip(d: date, sep: str, pad: bool) -> None:
+    day, month = (f"{d.day:02d}", f"{d.month:02d}") if pad else (str(d.day), str(d.month))
+    assert parse_date(f"ban hành ngày {day}{sep}{month}{sep}{d.year} về") == d
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)))
+def test_wordy_dates_round_trip(d: date) -> None:
+    assert parse_date(f"ngày {d.day} tháng {d.month} năm {d.year}") == d
+
+
+def test_published_from_stamp_and_header_lines() -> None:
+    assert published_date(" date 2025-08-06 Tiêu đề") == date(2025, 8, 6)
+    assert published_date(" date 2024-10 Tiêu đề") is None  # month-only stamp
+    assert published_date("Tiêu đề\n\nCập nhật ngày: 03/04/2021 08:00:00\n") == date(2021, 4, 3)
+    assert published_date("Tiêu đề\nMinh An - 09:15, 02/11/2022\n") == date(2022, 11, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sáng 12-1, Sở tổ chức hội nghị tổng kết năm 2023, triển khai nhiệm vụ năm 2024.",
+            date(2024, 1, 12),
+        ),
+        ("Chiều 27/12, tỉnh tổ chức hội nghị tổng kết năm 2023, triển khai năm 2024.", date(2023, 12, 27)),
+        ("Sáng 4.3, UBND tỉnh họp đánh giá kết quả chuyển đổi số trong năm 2021.", date(2022, 3, 4)),
+        ("Sáng 20/6, tỉnh tổ chức Ngày hội chuyển đổi số năm 2024.", date(2024, 6, 20)),
+        ("Sáng 8/8, Bộ công bố Chỉ số chuyển đổi số (DTI) năm 2021 của các tỉnh.", date(2022, 8, 8)),
+    ],
+)
+def test_event_year_from_the_texts_own_clues(text: str, expected: date) -> None:
+    assert _event(text) == expected
+
+
+def test_issuing_a_document_is_not_the_event() -> None:
+    assert _event("Ngày 5/5/2023, UBND tỉnh ban hành Quyết định số 12/QĐ-UBND về chuyển đổi số.") is None
+
+
+def test_store_stamp_year_resolves_a_day_month() -> None:
+    assert _event(" date 2024-10 Tin\nSáng 3/10, lãnh đạo tỉnh chủ trì cuộc họp.") == date(2024, 10, 3)
+
+
+def test_unresolvable_year_gives_none() -> None:
+    assert _event("Sáng 3/10, lãnh đạo tỉnh chủ trì cuộc họp.") is None

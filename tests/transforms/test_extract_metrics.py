@@ -1,0 +1,38 @@
+"""Percentages and quantities, and the figures the annotation rules leave out."""
+
+from transforms.extract import extract_facts
+
+
+def _values(text: str, kind: str) -> list[float]:
+    return [m.value for m in extract_facts(text).metrics if m.kind == kind]
+
+
+def test_percents_ranges_and_decimal_commas() -> None:
+    assert _values("Tỷ lệ số hóa đạt 97,5%; cấp xã đạt 70 - 75%.", "percent") == [97.5, 70, 75]
+
+
+def test_quantities_with_unit_nouns_and_scales() -> None:
+    text = "Toàn tỉnh có 12.345 doanh nghiệp, hơn 2,5 triệu hóa đơn điện tử và 18/18 huyện triển khai."
+    assert _values(text, "quantity") == [12345, 2_500_000, 18]
+
+
+def test_excluded_numbers_are_not_quantities() -> None:
+    text = (
+        "Sáng 10/10/2023, tỉnh tổng kết 9 tháng đầu năm 2023 theo Quyết định số 742/QĐ-UBND; "
+        "mạng 4G phủ khắp, phiên bản 2.0 ra đời, người từ 14 tuổi, tăng 12 bậc, xếp thứ 30/63, "
+        "Số lượt xem: 125, đạt 0,6012 điểm, nhóm 10-15 địa phương, 98 thuê bao trên 100 dân."
+    )
+    assert _values(text, "quantity") == [98]
+
+
+def test_repeated_caption_counts_once_and_offsets_point_at_raw() -> None:
+    caption = "100% xã có cáp quang."
+    facts = extract_facts(f"{caption}\n{caption}\n")
+    assert [m.value for m in facts.metrics] == [100]
+    m = facts.metrics[0]
+    assert f"{caption}\n{caption}\n"[m.span.start : m.span.end] == m.raw == "100%"
+
+
+def test_money_keeps_its_reporting_unit() -> None:
+    metric = extract_facts("Tổng vốn đầu tư là 250 tỷ đồng.").metrics[0]
+    assert (metric.value, metric.unit) == (250, "tỷ đồng")

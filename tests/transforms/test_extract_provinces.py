@@ -1,0 +1,37 @@
+"""Province names, variants and codes by the document's date."""
+
+from datetime import date
+
+from transforms.extract.provinces import gazetteer, subject_code63
+from transforms.extract.text import fold
+
+
+def _subject(text: str) -> str | None:
+    return subject_code63(text, fold(text), text.find("\n"))
+
+
+def test_name_variants_and_tone_placement() -> None:
+    text = "Hoà Bình, Thanh Hoá, TP.HCM, Thừa Thiên - Huế, Đắc Lắk"
+    codes = [m.code63 for m in gazetteer().mentions(fold(text))]
+    assert codes == ["17", "38", "79", "46", "66"]
+
+
+def test_bare_ho_chi_minh_is_a_person_not_the_city() -> None:
+    assert gazetteer().mentions(fold("Chủ tịch Hồ Chí Minh")) == []
+
+
+def test_code_as_of_the_document_date() -> None:
+    places = gazetteer()
+    assert places.as_of("26", date(2025, 6, 30)).code == "26"
+    assert places.as_of("26", date(2025, 7, 1)).code == "25"  # Vĩnh Phúc merged into Phú Thọ
+    assert places.as_of("27", date(2025, 10, 1)).name == "Bắc Ninh"
+    assert places.as_of("27", date(2025, 10, 1)).code == "24"
+
+
+def test_subject_is_the_title_province() -> None:
+    text = "Kiên Giang đẩy mạnh chuyển đổi số\nAn Giang và Kiên Giang ký kết hợp tác. An Giang cử đoàn."
+    assert _subject(text) == "91"
+
+
+def test_newspaper_dateline_names_the_province() -> None:
+    assert _subject("Tin tức\n(CMO) Tỉnh đã triển khai nhiều mô hình.") == "96"

@@ -1,0 +1,78 @@
+"""Fact extractor: Vietnamese provincial CĐS report text → `transforms.model.Extraction`.
+
+`extract_facts` is pure: it reads only the static data files shipped in `data/` (loaded once)
+and the project's province table. Each fact type has its own module; this one wires them
+together around one sentence split and one folded copy of the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from transforms.extract.dates import FULL_DATE_RE, event_date, store_stamp
+from transforms.extract.dates import published_date as printed_published_date
+from transforms.extract.legal import LEGAL_RE, extract_legal_refs
+from transforms.extract.metrics import MetricContext, extract_metrics
+from transforms.extract.people import extract_people
+from transforms.extract.provinces import gazetteer, subject_code63
+from transforms.extract.rankings import RankContext, extract_rankings, rank_hits
+from transforms.extract.sentences import split_sentences
+from transforms.extract.text import fold, squash
+from transforms.model import Extraction
+
+__all__ = ["extract_facts"]
+
+TITLE_MAX = 220
+
+
+def extract_facts(text: str, published_date: date | None = None) -> Extraction:
+    """Read every fact the annotation rules ask for from one NFC-normalised document."""
+    text_folded = fold(text)
+    sentences = split_sentences(text)
+    title, title_end = _title(text)
+    published = published_date or printed_published_date(text)
+    event = event_date(text, sentences, published)
+    doc_date = published or event or _stamp_date(text)
+    code63 = subject_code63(text, text_folded, title_end)
+    places = gazetteer()
+    ranking_ctx = RankContext(
+        text, text_folded, sentences, places.mentions(text_folded), places, code63, doc_date
+    )
+    rankings = extract_rankings(ranking_ctx)
+    if doc_date is None and any(r.year and r.year >= 2024 for r in rankings):
+        doc_date = date(2025, 10, 21)  # DTI 2024 was announced after the 2025 merger: the text is post-merger
+        rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
+    excluded = _excluded_spans(text_folded)
+    metrics = extract_metrics(MetricContext(text, text_folded, sentences, excluded))
+    return Extraction(
+        title=title,
+        published_date=published,
+        province=places.as_of(code63, doc_date) if code63 else None,
+        event_date=event,
+        rankings=tuple(rankings),
+        metrics=tuple(metrics),
+        people=tuple(extract_people(text, text_folded, sentences)),
+        legal_refs=tuple(extract_legal_refs(text, text_folded, sentences)),
+    )
+
+
+def _stamp_date(text: str) -> date | None:
+    stamp = store_stamp(text)
+    return date(stamp[0], stamp[1], stamp[2] or 1) if stamp else None
+
+
+def _title(text: str) -> tuple[str | None, int]:
+    """The first line when it reads like a headline (short, no store stamp)."""
+    first = text.split("\n", 1)[0]
+    if store_stamp(first) or not first.strip() or len(first) > TITLE_MAX:
+        return None, 0
+    return squash(first), len(first)
+
+
+def _excluded_spans(text_folded: str) -> list[tuple[int, int]]:
+    """Characters that are ranks, full dates or document numbers, so never quantities."""
+    spans = [(h.start, h.end) for h in rank_hits(text_folded)]
+    spans += [(m.start(), m.end()) for m in FULL_DATE_RE.finditer(text_folded)]
+    spans += [(m.start("num"), m.end("num")) for m in LEGAL_RE.finditer(text_folded)]
+    return spans

@@ -1,0 +1,180 @@
+"""Dates in Vietnamese reports: printed dates, the publication stamp and the reported event's date.
+
+Event lines give day and month only ("Chiều 24/12", "Sáng 10-1", "Sáng 18.2"); the year comes
+from the article's own clues, read the way a Vietnamese reader does: a year-end review
+("tổng kết năm 2022, triển khai năm 2023") held in January–March belongs to the next year,
+a DTI announcement of edition N happens on its known announcement date, and otherwise the
+year the text itself names, its store stamp, or the newest past year it mentions.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from transforms.extract.sentences import Sentence
+from transforms.extract.text import WB_L, fold
+
+DATA = Path(__file__).with_name("data")
+
+# d/m/yyyy, d-m-yyyy, d.m.yyyy and "ngày 16 tháng 9 năm 2022".
+FULL_DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d])")
+WORDY_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})", re.I)
+# A time-of-day or "Ngày" opener at a sentence/dateline start, then day/month: the event line.
+EVENT_RE = re.compile(
+    r"(?:^|[-–—:)]\s+|,\s+|diễn ra\s+(?:vào\s+)?|(?<=\s)vào\s+)"
+    r"(?P<tod>sáng|chiều|tối|trưa|ngày|hôm nay)(?:\s+nay)?\s*(?:ngày\s*)?\(?"
+    r"(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:(?P=sep)(?P<y>(?:19|20)\d{2}))?(?!\d)",
+    re.I,
+)
+STAMP_RE = re.compile(r"^\s*date\s+(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\b")
+DMY = r"(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})"
+# Dated header lines: "Cập nhật ngày: 16/09/2022 16:49", "21/09/2022 23:14", "Tùng Anh - 10:02, 17/07/2023",
+# "Thứ ba, 21/03/2023".
+PUBLISHED_LINE_RES = (
+    re.compile(r"(?:cập nhật|ngày đăng|đăng ngày|xuất bản|đăng lúc)[^:\d]{0,12}:?\s*" + DMY, re.I),
+    re.compile(DMY + r",?\s+\d{1,2}:\d{2}"),
+    re.compile(r"\d{1,2}:\d{2}(?::\d{2})?,?\s+" + DMY),
+    re.compile(r"^\s*(?:thứ\s+\w+|chủ nhật)\s*,\s*" + DMY + r"\s*$", re.I),
+)
+YEAR_RE = re.compile(WB_L + r"(?:năm|dti)\s+((?:19|20)\d{2})(?![\d])")
+# Years that look ahead or compare are not the year of the report.
+NOT_REPORT_YEAR_RE = re.compile(r"(?:đến|tới|định hướng|tầm nhìn|so với|giai đoạn|trước|từ)\s+(?:năm\s+)?$")
+REVIEW_RE = re.compile(r"tổng kết|đánh giá|sơ kết|kết quả|nhìn lại|báo cáo")
+PART_YEAR_RE = re.compile(r"(?:\d+|sáu|chín|ba)\s+tháng|quý|quí")
+ANNOUNCE_RE = re.compile(r"công bố|công khai|trao|xếp hạng")
+DTI_RE = re.compile(r"\bdti\b|chỉ số\s+(?:đánh giá\s+)?(?:về\s+)?chuyển đổi số|mức độ chuyển đổi số")
+ISSUE_RE = re.compile(r"ban hành|\bký\b|phê duyệt")
+EVENT_WORDS_RE = re.compile(
+    r"hội nghị|hội thảo|họp|phiên|lễ|chương trình|công bố|tổ chức|chủ trì|làm việc|trao đổi|phát động"
+    r"|diễn ra|khai mạc|tọa đàm|gặp mặt|kiểm tra|thăm|ra mắt|ký kết"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DtiEdition:
+    edition: int
+    announced: date
+
+
+@lru_cache(maxsize=1)
+def dti_editions() -> tuple[DtiEdition, ...]:
+    """Known DTI editions and their announcement dates (shipped copy of the reference table)."""
+    with (DATA / "dti_editions.csv").open(encoding="utf-8") as fh:
+        return tuple(
+            DtiEdition(int(r["edition"]), date.fromisoformat(r["announced"])) for r in csv.DictReader(fh)
+        )
+
+
+@lru_cache(maxsize=1)
+def _era_markers() -> tuple[tuple[str, int], ...]:
+    with (DATA / "era_markers.csv").open(encoding="utf-8") as fh:
+        return tuple((fold(r["phrase"]), int(r["earliest_year"])) for r in csv.DictReader(fh))
+
+
+def safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> date | None:
+    """First full date written in Vietnamese style ("16/9/2022", "16-9-2022", "ngày 16 tháng 9 năm 2022")."""
+    found = [(m.start(), safe_date(int(m[4]), int(m[3]), int(m[1]))) for m in FULL_DATE_RE.finditer(text)]
+    found += [(m.start(), safe_date(int(m[3]), int(m[2]), int(m[1]))) for m in WORDY_DATE_RE.finditer(text)]
+    found = [f for f in found if f[1]]
+    return min(found)[1] if found else None
+
+
+def store_stamp(text: str) -> tuple[int, int, int | None] | None:
+    """The crawler's leading ' date YYYY-MM[-DD]' token as (year, month, day-or-None)."""
+    m = STAMP_RE.match(text)
+    return (int(m["y"]), int(m["m"]), int(m["d"]) if m["d"] else None) if m else None
+
+
+def published_date(text: str) -> date | None:
+    """Publication date: a full store stamp, or a dated header line ('Cập nhật ngày: 16/09/2022')."""
+    stamp = store_stamp(text)
+    if stamp and stamp[2]:
+        return safe_date(stamp[0], stamp[1], stamp[2])
+    for line in text.splitlines()[:6]:
+        if len(line) > 120:
+            continue
+        for pattern in PUBLISHED_LINE_RES:
+            m = pattern.search(line)
+            if m:
+                return safe_date(int(m[3]), int(m[2]), int(m[1]))
+    return None
+
+
+def report_years(text_folded: str) -> list[int]:
+    """Past/current years the text names ('năm 2022', 'DTI 2023'), leaving out targets and comparisons."""
+    return [
+        int(m[1])
+        for m in YEAR_RE.finditer(text_folded)
+        if not NOT_REPORT_YEAR_RE.search(text_folded[max(0, m.start() - 25) : m.start()])
+    ]
+
+
+def era_floor(text_folded: str) -> int | None:
+    """Earliest year the institutions and campaigns the text names could be written about."""
+    years = [year for phrase, year in _era_markers() if phrase in text_folded]
+    return max(years) if years else None
+
+
+def _year_from_sentence(s_folded: str, month: int) -> int | None:
+    """Year of a day/month event from its own sentence: DTI announcement, year-end review, named year."""
+    years = report_years(s_folded)
+    dti = DTI_RE.search(s_folded)
+    if ANNOUNCE_RE.search(s_folded) and dti and years:
+        named = report_years(s_folded[dti.start() :]) or years  # the edition is the year named with the DTI
+        edition = next((e for e in dti_editions() if e.edition == named[0]), None)
+        return edition.announced.year if edition else named[0] + 1
+    if not years:
+        return None
+    if REVIEW_RE.search(s_folded) and not PART_YEAR_RE.search(s_folded):
+        reviewed = min(years)
+        return reviewed + 1 if month <= 3 else reviewed
+    return max(years)
+
+
+def _year_from_document(text: str, text_folded: str, pub: date | None, month: int, day: int) -> int | None:
+    stamp = store_stamp(text)
+    if pub:
+        return pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
+    if stamp:
+        return stamp[0] if month <= stamp[1] else stamp[0] - 1
+    years = [y for y in report_years(text_folded) if y <= 2100]
+    floor = era_floor(text_folded)
+    candidates = [*years, *([floor] if floor else [])]
+    return max(candidates) if candidates else None
+
+
+def event_date(text: str, sentences: list[Sentence], pub: date | None) -> date | None:
+    """Date of the meeting or announcement reported, or None when the text does not say."""
+    text_folded = fold(text)
+    for s in sentences:
+        s_folded = text_folded[s.start : s.end]
+        m = EVENT_RE.search(s_folded)
+        if not m or s.repeat or (m.start() > 60 and not re.match(r"diễn ra|vào", m.group())):
+            continue
+        if m["tod"].startswith("ngày") and (ISSUE_RE.search(s_folded) or not EVENT_WORDS_RE.search(s_folded)):
+            continue  # "Ngày 26/12/2023, Thủ tướng ban hành Quyết định ..." dates a document, not an event
+        day, month = int(m["d"]), int(m["m"])
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
+        year = int(m["y"]) if m["y"] else None
+        if year is None and "nay" in m.group() and pub and (pub.day, pub.month) != (day, month):
+            pub = None  # "Chiều nay (19/10)" disagrees with the page-header date: that header is not the day
+        year = (
+            year
+            or _year_from_sentence(s_folded, month)
+            or _year_from_document(text, text_folded, pub, month, day)
+        )
+        return safe_date(year, month, day) if year else None
+    return None

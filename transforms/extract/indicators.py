@@ -1,0 +1,65 @@
+"""Standard indicator codes for CĐS figures, read from a versioned code list (data/indicators.csv).
+
+The code list is also published as an open-data table, so every code carries a Vietnamese and an
+English label, a unit and the list version. A figure gets the first code whose kind matches,
+all of whose `match_all` groups occur in its subject and unit ('|' separates alternatives,
+';' separates groups) and none of whose `match_none` words do; otherwise it stays None.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from transforms.extract.text import WB_L, WB_R, alternation, fold
+
+INDICATORS_CSV = Path(__file__).with_name("data") / "indicators.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    code: str
+    kind: str
+    unit: str
+    label_vi: str
+    label_en: str
+    version: str
+    required: tuple[re.Pattern[str], ...]
+    forbidden: re.Pattern[str] | None
+
+
+def _words(alternatives: str) -> re.Pattern[str]:
+    return re.compile(WB_L + "(?:" + alternation(alternatives.split("|")) + ")" + WB_R)
+
+
+@lru_cache(maxsize=1)
+def indicators() -> tuple[Indicator, ...]:
+    """The code list, in matching order (specific codes before general ones)."""
+    with INDICATORS_CSV.open(encoding="utf-8") as fh:
+        return tuple(
+            Indicator(
+                code=r["code"],
+                kind=r["kind"],
+                unit=r["unit"],
+                label_vi=r["label_vi"],
+                label_en=r["label_en"],
+                version=r["version"],
+                required=tuple(_words(g) for g in r["match_all"].split(";") if g),
+                forbidden=_words(r["match_none"]) if r["match_none"] else None,
+            )
+            for r in csv.DictReader(fh)
+        )
+
+
+def indicator_for(kind: str, context: str) -> str | None:
+    """The code of the standard indicator a figure's subject and unit describe, if any."""
+    folded_context = fold(context)
+    for ind in indicators():
+        if ind.kind != kind or (ind.forbidden and ind.forbidden.search(folded_context)):
+            continue
+        if all(p.search(folded_context) for p in ind.required):
+            return ind.code
+    return None

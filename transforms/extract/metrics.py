@@ -1,0 +1,213 @@
+"""Percentages and counted amounts, with the unit noun, subject and evidence they were read from.
+
+A quantity is a number followed by a unit noun from the domain vocabulary (data/unit_nouns.txt);
+what the annotation rules exclude never reaches that test: dates and times, years, periods,
+ages, ranks and rank steps, document numbers, versions ("4.0"), technology names ("4G"),
+DTI scores, top-N group sizes and rate bases ("98 thuê bao trên 100 dân"). In "x/y" counts
+only x is a quantity ("27/27 huyện" → 27 huyện). Facts in a repeated sentence count once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from transforms.extract.indicators import indicator_for
+from transforms.extract.numbers import NUMBER, SCALES, is_decimal, parse_amount
+from transforms.extract.sentences import Sentence
+from transforms.extract.text import WB_R, alternation, squash
+from transforms.model import Metric, Span
+
+PERCENT_RE = re.compile(
+    r"(?P<a>" + NUMBER + r")(?:\s*%?\s*[-–]\s*(?P<b>" + NUMBER + r"))?\s*(?:%|phần trăm" + WB_R + ")"
+)
+SCALE = r"(?:\s+(?P<scale>" + "|".join(SCALES) + r")(?![\w]))?"
+# x or x/y, then an optional scale word; the unit is tested on what follows.
+AMOUNT_RE = re.compile(r"(?P<x>" + NUMBER + r")(?:\s*/\s*(?P<y>" + NUMBER + r"))?" + SCALE)
+# Things right before a number that make it an identifier, an ordinal, a date part or a group size.
+NOT_AMOUNT_BEFORE_RE = re.compile(
+    r"(?:(?:(?<!tổng )\bsố|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
+    r"|năm|tháng|ngày|quý|quí|tuần|kỳ|đợt|cụm|chương|điều|khoản|mục|bài|phần|lúc"
+    r"|hotline|điện thoại|đt|fax|xem|trang|tầng|phòng"
+    r"|quyết định|nghị quyết|nghị định|thông tư|chỉ thị|kế hoạch|công văn|đề án|luật|ban chỉ đạo)\s*:?\s*"
+    r"|[-–/.,:]|\d\s*[-–]\s*)$"
+)
+GLUED_AFTER_RE = re.compile(r"^(?:[-–/.]\d|\s*[-–]\s*\d)")
+SUPERLATIVE_RE = re.compile(r"^[^;.:]{0,60}?(?:cao nhất|thấp nhất|dẫn đầu|đứng đầu|tốt nhất|xuất sắc nhất)")
+RATE_BASE_RE = re.compile(r"(?:trên|/)\s*$")
+DENOMINATOR_BEFORE_RE = re.compile(r"(?:trên|trong|dẫn đầu|đứng đầu|cả)\s+$")
+
+
+# An acronym written in capitals also names what is counted (DVCTT, TTHC, BTS); read on the original text.
+ACRONYM_UNIT_RE = re.compile(r"\s*[A-ZĐ]{2,}[a-z]?(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def _unit_noun_re() -> re.Pattern[str]:
+    """Unit nouns, matched on the folded text."""
+    lines = (Path(__file__).with_name("data") / "unit_nouns.txt").read_text(encoding="utf-8").splitlines()
+    nouns = [line for line in lines if line.strip() and not line.startswith("#")]
+    return re.compile(r"\s*(?:" + alternation(nouns) + r")" + WB_R)
+
+
+def _unit_at(ctx: MetricContext, pos: int) -> tuple[str, int] | None:
+    """The unit written right after a number, with where it ends."""
+    m = _unit_noun_re().match(ctx.text_folded, pos) or ACRONYM_UNIT_RE.match(ctx.text, pos)
+    return (squash(ctx.text[m.start() : m.end()]), m.end()) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricContext:
+    text: str
+    text_folded: str
+    sentences: list[Sentence]
+    excluded: list[tuple[int, int]]  # spans already read as ranks, dates, legal numbers
+
+
+def extract_metrics(ctx: MetricContext) -> list[Metric]:
+    """Every percentage and every quantity with a unit noun, in text order."""
+    out: list[Metric] = []
+    for s in ctx.sentences:
+        if s.repeat:
+            continue
+        percents = _percents(ctx, s)
+        taken = [(m.span.start, m.span.end) for m in percents]
+        out.extend(percents)
+        out.extend(_quantities(ctx, s, taken))
+    return sorted(out, key=lambda m: m.span.start)
+
+
+def _percents(ctx: MetricContext, s: Sentence) -> list[Metric]:
+    out: list[Metric] = []
+    for m in PERCENT_RE.finditer(ctx.text_folded, s.start, s.end):
+        for g in ("a", "b"):
+            if m[g] is None:
+                continue
+            subject = _subject(ctx.text, s.start, m.start(), m.end(), s.end)
+            value = parse_amount(m[g])
+            out.append(_metric(ctx, s, "percent", value, "%", m.start(g), m.end(), subject))
+    return out
+
+
+def _quantities(ctx: MetricContext, s: Sentence, taken: list[tuple[int, int]]) -> list[Metric]:
+    out: list[Metric] = []
+    for m in AMOUNT_RE.finditer(ctx.text_folded, s.start, s.end):
+        start, end = m.start("x"), m.end()
+        if _overlaps(start, end, taken) or _overlaps(start, end, ctx.excluded) or not _is_amount(ctx, s, m):
+            continue
+        unit = _unit_at(ctx, end)
+        unit_text = unit[0] if unit else None
+        if unit_text is None and not _is_bare_fraction(m):
+            continue
+        if unit_text and _is_rate_base_or_denominator(ctx.text_folded, s.start, start, m["x"], unit_text):
+            continue
+        value = parse_amount(m["x"], m["scale"])
+        if m["scale"] and unit_text == "đồng":  # "500 tỷ đồng": money is reported in "tỷ đồng"
+            value, unit_text = parse_amount(m["x"]), f"{m['scale']} đồng"
+        unit_text = unit_text or _unit_before(ctx.text, s.start, start)
+        raw_end = unit[1] if unit else end
+        subject = _subject(ctx.text, s.start, start, raw_end, s.end) or unit_text
+        out.append(_metric(ctx, s, "quantity", value, unit_text, start, raw_end, subject))
+    return out
+
+
+def _is_amount(ctx: MetricContext, s: Sentence, m: re.Match[str]) -> bool:
+    before = ctx.text_folded[max(s.start, m.start() - 25) : m.start()]
+    after = (
+        ctx.text_folded[m.end("x") : m.end("x") + 4] if not m["y"] else ctx.text_folded[m.end() : m.end() + 4]
+    )
+    x = m["x"]
+    if NOT_AMOUNT_BEFORE_RE.search(before) or GLUED_AFTER_RE.match(after):
+        return False
+    if is_decimal(x) and not m["scale"]:
+        return False  # "0,8340" scores, "4.0" versions, "18.2" dates: counts are whole numbers
+    if m["y"] and _looks_like_date(x, m["y"]):
+        return False
+    if re.fullmatch(r"(?:19|20)\d{2}", x) and not m["y"]:
+        return bool(_unit_at(ctx, m.end())) and not re.search(r"năm\s*$", before)
+    return not SUPERLATIVE_RE.match(ctx.text_folded[m.end() : s.end])
+
+
+def _looks_like_date(x: str, y: str) -> bool:
+    """'7/2024' (month/year) and '10/10', '24/12' (day/month) are dates; '8/11 mục tiêu' has a unit."""
+    if re.fullmatch(r"(?:19|20)\d{2}", y):
+        return True
+    return (
+        x.isdigit()
+        and y.isdigit()
+        and 1 <= int(x) <= 31
+        and 1 <= int(y) <= 12
+        and len(y) <= 2
+        and len(x) <= 2
+    )
+
+
+def _is_bare_fraction(m: re.Match[str]) -> bool:
+    """'1.542/1.871, gồm ...': a count out of a total even without a unit; rank denominators are not."""
+    if not m["y"]:
+        return False
+    x, y = parse_amount(m["x"]), parse_amount(m["y"])
+    return y >= x and y > 12 and y not in (63.0, 34.0) and not is_decimal(m["x"])
+
+
+def _is_rate_base_or_denominator(text_folded: str, s_start: int, start: int, x: str, unit: str) -> bool:
+    before = text_folded[max(s_start, start - 15) : start]
+    if (
+        x in ("63", "34")
+        and unit.lower().startswith(("tỉnh", "địa phương"))
+        and DENOMINATOR_BEFORE_RE.search(before)
+    ):
+        return True  # "xếp thứ nhất trên 34 tỉnh", "dẫn đầu 63 tỉnh"
+    prior = text_folded[max(s_start, start - 40) : start]
+    return bool(RATE_BASE_RE.search(before)) and bool(
+        re.search(r"\d[\d.,]*\s+\w+(?:\s+\w+)?\s+trên\s*$", prior)
+    )
+
+
+def _unit_before(text: str, s_start: int, start: int) -> str:
+    """For a bare 'x/y' count, the thing counted: an acronym in brackets or the noun after 'số'."""
+    before = text[s_start:start]
+    acronym = re.findall(r"\(([A-ZĐ]{2,}[a-z]?)\)", before)
+    if acronym:
+        return acronym[-1]
+    noun = re.findall(r"(?:số|Số)\s+([^\d,;:()]{3,40}?)\s+(?:của|là|đạt|được|có)\b", before)
+    return squash(noun[-1]) if noun else ""
+
+
+def _clause_after(text: str, end: int, s_end: int) -> str:
+    return re.split(r"[,;(.]", text[end:s_end], maxsplit=1)[0]
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+LEAD_FILLER_RE = re.compile(
+    r"^(?:và|với|trong đó|đạt|có|gồm|là|khoảng|trên|hơn|gần|đến nay|hiện nay)\s+", re.I
+)
+TAIL_FILLER_RE = re.compile(r"\s+(?:đạt(?: tỷ lệ)?|là|có|với|gồm|đạt được|khoảng|trên|hơn|gần|được)$", re.I)
+
+
+def _subject(text: str, s_start: int, pos: int, end: int, s_end: int) -> str:
+    """What the figure measures: the words before it in its clause, or after it when those say nothing."""
+    before = text[s_start:pos]
+    cut = max(before.rfind(ch) for ch in ",;:(")
+    if cut >= 0 and len(before[cut + 1 :].split()) < 3:  # "..., đạt 91%": the thing is the clause before
+        cut = max(before.rfind(ch, 0, cut) for ch in ",;:(")
+    words = TAIL_FILLER_RE.sub("", LEAD_FILLER_RE.sub("", squash(before[cut + 1 :] if cut >= 0 else before)))
+    if len(words.split()) >= 3:
+        return words[-120:].strip(" -–")
+    after = re.split(r"[,;:(.]", text[end:s_end], maxsplit=1)[0]
+    return squash(f"{words} {after}")[:120].strip(" -–")
+
+
+def _metric(ctx: MetricContext, s: Sentence, kind: str, value: float, unit: str, start: int, end: int,
+            subject: str) -> Metric:  # fmt: skip
+    raw = squash(ctx.text[start:end])
+    after = _clause_after(ctx.text, end, s.end)
+    indicator = indicator_for(kind, f"{unit} {after}") if kind == "quantity" else None
+    indicator = indicator or indicator_for(kind, f"{subject} {unit} {after}")
+    return Metric(kind=kind, value=value, unit=unit, raw=raw, subject=subject, indicator=indicator,  # type: ignore[arg-type]
+                  span=Span(evidence=s.evidence, start=start, end=end))  # fmt: skip

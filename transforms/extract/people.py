@@ -1,0 +1,146 @@
+"""Named persons and the titles the text attaches to them.
+
+A personal name is two to four capitalised syllables starting with a Vietnamese family name
+(data/surnames.txt), and it must stand where Vietnamese news puts officials' names: after an
+honorific or a title ("ông", "đồng chí", "Chủ tịch UBND tỉnh ..."), or before a comma or dash that
+opens a title ("Lê Duy Thành, Phó Bí thư Tỉnh ủy"). That leaves out photo credits ("Ảnh: HỒNG HÀ"),
+bylines on their own line and place names that begin like a family name ("Hà Nội", "Lâm Đồng").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from transforms.extract.provinces import gazetteer
+from transforms.extract.sentences import Sentence
+from transforms.extract.text import WB_L, alternation, fold, squash
+from transforms.model import Person, Span
+
+DATA = Path(__file__).with_name("data")
+_LATIN = [
+    chr(c) for c in range(0x41, 0x1F00) if (chr(c).isalpha() and chr(c).isascii()) or 0xC0 <= c < 0x1F00
+]
+UPPER = "".join(c for c in _LATIN if c.isupper() and c.isalpha())
+LOWER = "".join(c for c in _LATIN if c.islower() and c.isalpha())
+SYLLABLE = f"[{UPPER}][{LOWER}]+"  # capitalised, not all-caps (credits and bylines are often all-caps)
+HONORIFIC_RE = re.compile(
+    r"(?:ông|bà|đồng chí|các đồng chí|anh|chị|đ/c|thủ tướng|chủ tịch|bí thư|giám đốc)\s*:?\s*$"
+)
+CREDIT_RE = re.compile(r"(?:ảnh|nguồn|theo|bài|tác giả|video|clip|pv|phóng viên)\s*:\s*$|\(ảnh\s*:?\s*$")
+PLACE_BEFORE_RE = re.compile(
+    r"(?:tỉnh|thành phố|tp\.?|huyện|quận|xã|phường|thị xã|thị trấn|tại|ở|về|sông|núi|đường|phố)\s+$"
+)
+TITLE_STOP_RE = re.compile(
+    r"[;.\n(]|\s(?:đồng chủ trì|chủ trì|phát biểu|cho biết|cho hay|khẳng định|nhấn mạnh|đề nghị|yêu cầu"
+    r"|nêu|đã|được|tham dự|trình bày|báo cáo|chỉ đạo|ghi nhận|cùng|và đồng chí|và ông|và bà|và các)(?![\w])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    name_re: re.Pattern[str]
+    title_start_re: re.Pattern[str]
+    title_before_re: re.Pattern[str]
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    surnames = "|".join(sorted(map(re.escape, _lines("surnames.txt")), key=len, reverse=True))
+    titles = alternation(_lines("titles.txt"))
+    name_re = re.compile(r"(?<![\w.])(?:" + surnames + r")(?:\s+" + SYLLABLE + r"){1,3}(?![\w])")
+    title_start_re = re.compile(r"\s*[,–—-]\s*(?:" + titles + r")(?![\w])")
+    # A title phrase ending right before the name: "Chủ tịch UBND tỉnh Vĩnh Long Lữ Quang Ngời".
+    title_before_re = re.compile(WB_L + r"(?:" + titles + r")(?![\w])[^,;.()\n]{0,80}$")
+    return _Lexicon(name_re, title_start_re, title_before_re)
+
+
+def extract_people(text: str, text_folded: str, sentences: list[Sentence]) -> list[Person]:
+    """Every named person once, with all titles found beside any of their mentions."""
+    found: dict[str, Person] = {}
+    for s in sentences:
+        for start, end in _names_in(text, text_folded, s):
+            name = squash(text[start:end])
+            titles = _titles_after(text, end, s.end) + _titles_before(text, text_folded, s.start, start)
+            old = found.get(name.lower())
+            merged = tuple(dict.fromkeys([*(old.titles if old else ()), *titles]))
+            found[name.lower()] = Person(name, merged, old.span if old else Span(s.evidence, start, end))
+    return _drop_partial_names(list(found.values()))
+
+
+def _drop_partial_names(people: list[Person]) -> list[Person]:
+    """'Nguyễn Đình' cut off at the end of an excerpt is the 'Nguyễn Đình Việt' named before."""
+    names = [p.name for p in people]
+    return [p for p in people if not any(o != p.name and o.startswith(p.name + " ") for o in names)]
+
+
+def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]:
+    lex = _lexicon()
+    out: list[tuple[int, int]] = []
+    for m in lex.name_re.finditer(text, s.start, s.end):
+        start, end = _strip_places(text_folded, m.start(), m.end())
+        if end - start < 4 or len(text[start:end].split()) < 2:
+            continue
+        before = text_folded[max(s.start, start - 60) : start]
+        titled_before = HONORIFIC_RE.search(before) or lex.title_before_re.search(before)
+        if CREDIT_RE.search(before) or _is_place(text_folded[start:end]):
+            continue
+        if PLACE_BEFORE_RE.search(before) and not titled_before:
+            continue  # "huyện Lâm Hà", "tại Hà Tiên"
+        if titled_before or lex.title_start_re.match(text_folded, end):
+            out.append((start, end))
+    return out
+
+
+def _strip_places(text_folded: str, start: int, end: int) -> tuple[int, int]:
+    """'Vĩnh Long Lữ Quang Ngời' never reaches here, but 'Hà Nội Nguyễn Văn A' would: drop a leading place."""
+    m = gazetteer().pattern.match(text_folded, start, end)
+    if m and m.end() < end:
+        return m.end() + 1, end
+    return start, end
+
+
+def _is_place(name_folded: str) -> bool:
+    m = gazetteer().pattern.fullmatch(name_folded)
+    return m is not None
+
+
+def _titles_after(text: str, end: int, s_end: int) -> list[str]:
+    """'Name, title, title; next' or 'Name – title, title': comma-separated titles up to the clause end."""
+    lex = _lexicon()
+    tail = text[end:s_end]
+    stop = TITLE_STOP_RE.search(tail)
+    tail = tail[: stop.start()] if stop else tail
+    titles: list[str] = []
+    for part in re.split(r"\s*[,–—]\s*|\s+-\s+", tail)[1:]:
+        part = squash(part)
+        if not part:
+            continue
+        if not lex.title_start_re.match(fold(", " + part)) or _is_name_start(part):
+            break
+        titles.append(part)
+    return titles
+
+
+def _is_name_start(part: str) -> bool:
+    return bool(_lexicon().name_re.match(part)) and not _lexicon().title_start_re.match(fold(", " + part))
+
+
+def _titles_before(text: str, text_folded: str, s_start: int, start: int) -> list[str]:
+    """The title phrase written just before the name ('Chủ tịch UBND tỉnh Phạm Thiện Nghĩa')."""
+    before = text_folded[max(s_start, start - 90) : start]
+    m = _lexicon().title_before_re.search(before)
+    if not m:
+        return []
+    phrase = squash(text[start - len(before) + m.start() : start])
+    phrase = re.sub(r"^(?:đồng chí|ông|bà)\s+", "", phrase, flags=re.I)
+    if not phrase or phrase.lower() in {"ông", "bà", "đồng chí"}:
+        return []
+    return [phrase]

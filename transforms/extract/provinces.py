@@ -1,0 +1,108 @@
+"""Province names in the text, and the GSO code a name had on the document's date.
+
+Names come from the project's province table (63 former + 34 current provinces) plus a
+variant list (TP.HCM, Thừa Thiên - Huế, Đắc Lắk...). Tone placement ("Hoà"/"Hòa") is handled by
+folding. A name is always resolved to its 63-province code first; documents dated on or after
+2025-07-01 then take the successor (merged) province's code.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from transforms.extract.text import WB_L, WB_R, alternation, fold
+from transforms.model import Province
+
+PROVINCES_CSV = Path(__file__).parents[1] / "provinces" / "provinces.csv"
+ALIASES_CSV = Path(__file__).with_name("data") / "province_aliases.csv"
+DATELINES_CSV = Path(__file__).with_name("data") / "datelines.csv"
+MERGER_DATE = date(2025, 7, 1)
+# "Chủ tịch Hồ Chí Minh" is a person; the city is always written with its prefix (in the alias list).
+_NOT_BARE = {"Hồ Chí Minh"}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    code63: str  # the 63-province code the name denotes
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    pattern: re.Pattern[str]
+    code_of: dict[str, str]  # folded name → 63-province code
+    name63: dict[str, str]
+    name34: dict[str, str]
+    successor: dict[str, str]
+
+    def mentions(self, text_folded: str) -> list[Mention]:
+        return [
+            Mention(m.start(), m.end(), self.code_of[_key(m.group())])
+            for m in self.pattern.finditer(text_folded)
+        ]
+
+    def as_of(self, code63: str, when: date | None) -> Province:
+        """The province a 63-regime code denotes on a date (merged successor from 2025-07-01)."""
+        if when and when >= MERGER_DATE:
+            code = self.successor.get(code63, code63)
+            return Province(code=code, name=self.name34.get(code, self.name63.get(code, code)))
+        return Province(code=code63, name=self.name63.get(code63, code63))
+
+
+def _key(matched: str) -> str:
+    return " ".join(matched.split())
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Load the province table and variants once."""
+    with PROVINCES_CSV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    name63 = {r["code"]: r["name"] for r in rows if r["regime"] == "63"}
+    name34 = {r["code"]: r["name"] for r in rows if r["regime"] == "34"}
+    successor = {r["code"]: r["successor_code"] for r in rows if r["regime"] == "63"}
+    code_of = {fold(name): code for code, name in name63.items() if name not in _NOT_BARE}
+    for code, name in name34.items():
+        if name not in _NOT_BARE:
+            code_of.setdefault(fold(name), code)
+    with ALIASES_CSV.open(encoding="utf-8") as fh:
+        code_of.update({fold(r["alias"]): r["code"].zfill(2) for r in csv.DictReader(fh)})
+    pattern = re.compile(WB_L + "(?:" + alternation(list(code_of)) + ")" + WB_R)
+    return Gazetteer(pattern, {_key(k): v for k, v in code_of.items()}, name63, name34, successor)
+
+
+@lru_cache(maxsize=1)
+def _dateline_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Provincial party papers open articles with their tag: "(CMO) ...", "BDK - ...", "(BĐ) - ..."."""
+    with DATELINES_CSV.open(encoding="utf-8") as fh:
+        codes = {r["tag"]: r["code"] for r in csv.DictReader(fh)}
+    tags = "|".join(sorted(map(re.escape, codes), key=len, reverse=True))
+    return re.compile(rf"^\s*(?:\((?P<a>{tags})\)|(?P<b>{tags})\s*[-–])", re.M), codes
+
+
+def dateline_code63(text: str) -> str | None:
+    m = _dateline_re()[0].search(text[:400])
+    return _dateline_re()[1][m["a"] or m["b"]] if m else None
+
+
+def subject_code63(text: str, text_folded: str, title_end: int) -> str | None:
+    """The province the article is mainly about: most mentions; title and paper dateline count triple."""
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    dateline = dateline_code63(text)
+    if dateline:
+        counts[dateline] += 3
+        first_seen[dateline] = 0
+    for m in gazetteer().mentions(text_folded):
+        counts[m.code63] += 3 if m.start < title_end else 1
+        first_seen.setdefault(m.code63, m.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda code: (counts[code], -first_seen[code]))

@@ -1,0 +1,325 @@
+"""DTI ranks: which province, which pillar, which edition, out of how many, with what score.
+
+A rank is read from a rank expression ("xếp thứ 13/63", "đứng thứ hai", "xếp hạng chín",
+"dẫn đầu", "(30/63)" after "tăng 2 bậc") in a clause that is about the DTI and not about another
+index (PAR Index, PCI, PAPI, SIPAS, NDXP...). The pillar is the one named right after the rank
+("đứng thứ hai về chỉ số hoạt động xã hội số", "thứ nhất trong 5/8 chỉ số chính, bao gồm ...") or,
+failing that, the nearest one named before it ("trụ cột xã hội số tăng 6 hạng (25/63)").
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from transforms.extract.dates import dti_editions, report_years
+from transforms.extract.numbers import parse_number
+from transforms.extract.provinces import Gazetteer, Mention
+from transforms.extract.sentences import Sentence
+from transforms.extract.text import WB_L, WB_R, alternation, fold
+from transforms.model import Ranking, Span
+
+WORD_RANKS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
+              "bảy": 7, "tám": 8, "chín": 9, "mười": 10}  # fmt: skip
+N = r"(?:\d{1,2}|" + "|".join(WORD_RANKS) + r")"
+# Rank expressions, one regex pass; group n = rank, of = denominator.
+RANK_RE = re.compile(
+    WB_L + r"(?:"
+    r"(?P<lead>dẫn đầu|đứng đầu)"
+    r"|(?<![\w])(?P<ord>thứ\s+(?:hạng\s+)?(?P<n1>" + N + r"))(?:\s*/\s*(?P<of1>\d{2}))?"
+    r"|(?:xếp hạng|thứ hạng|xếp|đứng|hạng)\s+(?P<n2>" + N + r")(?:\s*/\s*(?P<of2>\d{2}))?"
+    r"|\((?P<n3>\d{1,2})/(?P<of3>63|34)\)"
+    r")" + WB_R
+)
+RANK_CUE_RE = re.compile(r"xếp|đứng|giữ|vị trí|hạng|vươn lên|lọt|lên thứ|là thứ")
+CHANGE_RE = re.compile(r"(?:tăng|giảm)\s+\S+\s+(?:bậc|hạng)")
+NOT_RANK_BEFORE_RE = re.compile(r"(?:năm|lần|phiên|kỳ|khóa|khoá|ngày|tháng|địa phương|đơn vị|tỉnh)\s+$")
+NOT_RANK_AFTER_RE = re.compile(r"^\s*(?:từ\s+(?:trái|phải)|liên tiếp)")
+GROUP_BEFORE_RE = re.compile(r"(?:top|tốp|nhóm|trong số|một trong)\b[^;.]{0,40}$")
+# "người đứng đầu" is the head of an agency, not a rank.
+NOT_LEAD_BEFORE_RE = re.compile(r"(?:người|cán bộ|lãnh đạo)\s+$")
+CONTINUATION_RE = re.compile(r"^\s*(?:,|và)\s*(?:thứ\s+)?(?P<n>" + N + r")" + WB_R)
+SCORE_RE = re.compile(r"(?:đạt|với|giá trị|là)\s+(?:giá trị\s+)?(?:dti\s+)?(?P<v>0,\d{2,4})" + WB_R)
+OUT_OF_RE = re.compile(r"^\s*(?:trên|trong|/)\s*(?P<of>63|34)\s+(?:tỉnh|địa phương)")
+DTI_RE = re.compile(
+    r"\bdti\b|chỉ số\s+(?:đánh giá\s+)?(?:về\s+)?chuyển đổi số|xếp hạng\s+(?:về\s+)?chuyển đổi số"
+    r"|mức độ chuyển đổi số|(?:xếp|đứng|dẫn đầu|đứng đầu|thứ)[^.;]{0,50}về\s+(?:chuyển đổi số|cđs)"
+)
+OTHER_INDEX_RE = re.compile(
+    r"par\s*index|papi|\bpci\b|sipas|ict\s*index|e-?government|chính phủ điện tử|cải cách hành chính"
+    r"|hài lòng|năng lực cạnh tranh|\bndxp\b|giao dịch|thanh toán trực tuyến|cổng dịch vụ công"
+)
+LIST_FWD_RE = re.compile(r"^[^;.]{0,45}?(?:bao\s+)?gồm:?\s")
+YEAR_NEAR_RE = re.compile(r"(?:năm|dti)\s+((?:19|20)\d{2})(?!\d)")
+COMPARE_RE = re.compile(r"(?:so với|từ|đến|tới)\s+(?:năm\s+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class RankHit:
+    """One rank expression found in the text, before deciding what it ranks."""
+
+    start: int
+    end: int
+    rank: int
+    out_of: int | None
+
+
+@lru_cache(maxsize=1)
+def _pillars() -> tuple[re.Pattern[str], dict[str, str]]:
+    with (Path(__file__).with_name("data") / "pillars.csv").open(encoding="utf-8") as fh:
+        rows = {fold(r["phrase"]): r["pillar"] for r in csv.DictReader(fh)}
+    return re.compile(WB_L + "(?:" + alternation(list(rows)) + ")" + WB_R), rows
+
+
+def _pillar_of(phrase: str) -> str:
+    return _pillars()[1].get(" ".join(phrase.split()), "")
+
+
+@lru_cache(maxsize=1)
+def _forward_single_re() -> re.Pattern[str]:
+    return re.compile(
+        r"^[^;.]{0,60}?(?:về|ở|trong)\s+(?:các\s+|cả\s+)?(?:chỉ số|trụ cột|lĩnh vực|hạng mục)?\s*(?:về\s+)?"
+        r"(?P<p>" + _pillars()[0].pattern + r")"
+    )
+
+
+def _rank_value(word: str) -> int:
+    return int(word) if word.isdigit() else WORD_RANKS[word]
+
+
+def rank_hits(text_folded: str) -> list[RankHit]:
+    """Every rank expression (any index); also used to keep ranks out of the quantities."""
+    hits: list[RankHit] = []
+    for m in RANK_RE.finditer(text_folded):
+        before = text_folded[max(0, m.start() - 45) : m.start()]
+        after = text_folded[m.end() : m.end() + 25]
+        if NOT_RANK_AFTER_RE.match(after) or GROUP_BEFORE_RE.search(before.split(";")[-1]):
+            continue
+        if m["lead"]:
+            if NOT_LEAD_BEFORE_RE.search(before):
+                continue
+            hits.append(RankHit(m.start(), m.end(), 1, None))
+            continue
+        uncued = NOT_RANK_BEFORE_RE.search(before) or not RANK_CUE_RE.search(before[-30:])
+        listed = hits and CONTINUATION_RE.match(text_folded[hits[-1].end : m.end()])
+        if m["ord"] and uncued and not listed:
+            continue
+        if m["n3"] and not (CHANGE_RE.search(before) or RANK_CUE_RE.search(before)):
+            continue
+        n = m["n1"] or m["n2"] or m["n3"]
+        of = m["of1"] or m["of2"] or m["of3"]
+        out_of = int(of) if of else _out_of_after(text_folded[m.end() : m.end() + 30])
+        hits.append(RankHit(m.start(), m.end(), _rank_value(n), out_of))
+        hits.extend(_continuations(text_folded, m.end()))
+    return _dedupe_hits(hits)
+
+
+def _out_of_after(after: str) -> int | None:
+    m = OUT_OF_RE.match(after)
+    return int(m["of"]) if m else None
+
+
+def _continuations(text_folded: str, pos: int) -> list[RankHit]:
+    """'thứ 6 và 12', 'thứ 2 năm 2021, thứ 4 năm 2022': ranks listed after the first one."""
+    out: list[RankHit] = []
+    while True:
+        year_skip = re.match(r"\s+năm\s+(?:19|20)\d{2}", text_folded[pos:])
+        probe = pos + (year_skip.end() if year_skip else 0)
+        m = CONTINUATION_RE.match(text_folded[probe:])
+        if not m or (not m["n"].isdigit() and "thứ" not in m.group()):
+            return out
+        out.append(RankHit(probe + m.start("n"), probe + m.end(), _rank_value(m["n"]), None))
+        pos = probe + m.end()
+
+
+def _dedupe_hits(hits: list[RankHit]) -> list[RankHit]:
+    hits.sort(key=lambda h: h.start)
+    out: list[RankHit] = []
+    for h in hits:
+        if out and h.start < out[-1].end:
+            continue
+        out.append(h)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RankContext:
+    """What a ranking sentence needs from the rest of the document."""
+
+    text: str
+    text_folded: str
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    gazetteer: Gazetteer
+    subject_code63: str | None
+    doc_date: date | None
+
+
+def extract_rankings(ctx: RankContext) -> list[Ranking]:
+    """DTI rankings of any province named, one entry per (province, edition, pillar, rank)."""
+    if not DTI_RE.search(ctx.text_folded):
+        return []
+    default_year = _document_edition(ctx)
+    hits = rank_hits(ctx.text_folded)
+    found: list[Ranking] = []
+    year_context = default_year
+    for s in ctx.sentences:
+        s_hits = [h for h in hits if s.start <= h.start < s.end]
+        if not s_hits:
+            continue
+        found.extend(_sentence_rankings(ctx, s, s_hits, year_context))
+        year_context = _clause_year(ctx.text_folded[s.start : s.end]) or year_context
+    return _merge(found)
+
+
+def _sentence_rankings(
+    ctx: RankContext, s: Sentence, hits: list[RankHit], year_ctx: int | None
+) -> list[Ranking]:
+    out: list[Ranking] = []
+    clauses = _clauses(ctx.text_folded, s)
+    for c_start, c_end in clauses:
+        c_hits = [h for h in hits if c_start <= h.start < c_end]
+        if not c_hits or not _is_dti_clause(ctx.text_folded, c_start, c_end, c_hits[0].start):
+            continue
+        provinces = _provinces_for(ctx, s, c_start, c_hits)
+        scores = _scores_for(ctx.text_folded, c_start, c_end, c_hits)
+        prev_end = c_start
+        for i, h in enumerate(c_hits):
+            next_start = c_hits[i + 1].start if i + 1 < len(c_hits) else c_end
+            year = _year_near(ctx.text_folded, c_start, h, next_start) or year_ctx
+            pillars = _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end)
+            score = scores[i] if len(pillars) == 1 else None
+            out.extend(_ranking(ctx, s, h, provinces[i], year, pillar, score) for pillar in pillars)
+            prev_end = h.end
+    return out
+
+
+def _ranking(ctx: RankContext, s: Sentence, h: RankHit, code63: str | None, year: int | None,
+             pillar: str, score: float | None) -> Ranking:  # fmt: skip
+    code = ctx.gazetteer.as_of(code63, ctx.doc_date).code if code63 else None
+    span = Span(evidence=s.evidence, start=h.start, end=h.end)
+    return Ranking(
+        province_code=code, year=year, pillar=pillar, rank=h.rank, out_of=h.out_of, score=score, span=span
+    )
+
+
+def _clauses(text_folded: str, s: Sentence) -> list[tuple[int, int]]:
+    cuts = [s.start] + [s.start + m.end() for m in re.finditer(";", text_folded[s.start : s.end])] + [s.end]
+    return list(itertools.pairwise(cuts))
+
+
+def _is_dti_clause(text_folded: str, c_start: int, c_end: int, rank_pos: int) -> bool:
+    """A clause naming another index (PAR Index, SIPAS...) ranks the DTI only if the DTI is named nearer."""
+    others = [abs(m.start() - rank_pos) for m in OTHER_INDEX_RE.finditer(text_folded, c_start, c_end)]
+    if not others:
+        return True
+    dtis = [abs(m.start() - rank_pos) for m in DTI_RE.finditer(text_folded, c_start, c_end)]
+    return bool(dtis) and min(dtis) < min(others)
+
+
+def _provinces_for(ctx: RankContext, s: Sentence, c_start: int, hits: list[RankHit]) -> list[str | None]:
+    """Province of each rank: the last one named before it in the sentence ('lần lượt' lists pair up)."""
+    in_sentence = [m for m in ctx.mentions if s.start <= m.start < hits[-1].start]
+    named_before = [m for m in in_sentence if m.start < hits[0].start]
+    if "lần lượt" in ctx.text_folded[s.start : hits[0].start] and len(named_before) >= len(hits) > 1:
+        return [m.code63 for m in named_before[-len(hits) :]]
+    out: list[str | None] = []
+    for h in hits:
+        before = [m for m in in_sentence if m.start < h.start]
+        out.append(before[-1].code63 if before else ctx.subject_code63)
+    return out
+
+
+def _scores_for(text_folded: str, c_start: int, c_end: int, hits: list[RankHit]) -> list[float | None]:
+    scores = [(m.start("v"), parse_number(m["v"])) for m in SCORE_RE.finditer(text_folded, c_start, c_end)]
+    if "lần lượt" in text_folded[c_start:c_end] and len(hits) > 1:
+        listed = [
+            parse_number(m[0]) for m in re.finditer(r"0,\d{2,4}(?!\d)", text_folded[c_start : hits[0].start])
+        ]
+        if len(listed) == len(hits):
+            return list[float | None](listed)
+    out: list[float | None] = []
+    for i, h in enumerate(hits):
+        lo = hits[i - 1].end if i else c_start
+        hi = hits[i + 1].start if i + 1 < len(hits) else c_end
+        before = [v for pos, v in scores if lo <= pos < h.start]
+        after = [v for pos, v in scores if h.end <= pos < hi]
+        out.append(before[-1] if before else after[0] if after else None)
+    return out
+
+
+def _pillars_for(text_folded: str, prev_end: int, h: RankHit, next_start: int, c_end: int) -> list[str]:
+    """Pillars a rank is about: listed after it, named right after it, or the nearest before it."""
+    ahead = text_folded[h.end : next_start]
+    listed = LIST_FWD_RE.match(ahead)
+    if listed:
+        named = [
+            _pillar_of(m.group()) for m in _pillars()[0].finditer(text_folded, h.end + listed.end(), c_end)
+        ]
+        named = [p for p in named if p and p != "overall"]
+        if named:
+            return list(dict.fromkeys(named))
+    single = _forward_single_re().match(ahead)
+    if single and _pillar_of(single["p"]):
+        return [_pillar_of(single["p"])]
+    behind = [m.group() for m in _pillars()[0].finditer(text_folded, prev_end, h.start)]
+    named_behind = [_pillar_of(p) for p in behind if _pillar_of(p)]
+    return [named_behind[-1]] if named_behind else ["overall"]
+
+
+def _clause_year(clause: str) -> int | None:
+    if not DTI_RE.search(clause) and not RANK_CUE_RE.search(clause):
+        return None
+    years = [int(m[1]) for m in YEAR_NEAR_RE.finditer(clause) if not COMPARE_RE.search(clause[: m.start()])]
+    return years[0] if years else None
+
+
+def _year_near(text_folded: str, c_start: int, h: RankHit, next_start: int) -> int | None:
+    """Edition year: 'thứ 2 năm 2021' right after the rank, else the nearest earlier year in the clause."""
+    after = re.match(
+        r"\s*(?:/\s*\d+)?[^,;.]{0,25}?(?:năm|dti)\s+((?:19|20)\d{2})", text_folded[h.end : next_start]
+    )
+    if after and not COMPARE_RE.search(text_folded[h.end : h.end + after.start(1)]):
+        return int(after[1])
+    before = [
+        int(m[1])
+        for m in YEAR_NEAR_RE.finditer(text_folded, c_start, h.start)
+        if not COMPARE_RE.search(text_folded[max(0, m.start() - 12) : m.start() + 4])
+    ]
+    return before[-1] if before else None
+
+
+def _document_edition(ctx: RankContext) -> int | None:
+    """The DTI edition a document is about: the year most named beside the DTI, else the latest announced."""
+    years: list[int] = []
+    for s in ctx.sentences:
+        clause = ctx.text_folded[s.start : s.end]
+        if DTI_RE.search(clause) or "xếp hạng" in clause:
+            years.extend(report_years(clause))
+    if years:
+        return max(set(years), key=lambda y: (years.count(y), y))
+    if ctx.doc_date:
+        known = [e.edition for e in dti_editions() if e.announced <= ctx.doc_date]
+        return max(known) if known else None
+    return None
+
+
+def _merge(found: list[Ranking]) -> list[Ranking]:
+    """A rank stated twice (headline and body) is one fact; keep the fullest statement."""
+    merged: dict[tuple[str | None, int | None, str, int], Ranking] = {}
+    for r in found:
+        key = (r.province_code, r.year, r.pillar, r.rank)
+        old = merged.get(key)
+        if old is None:
+            merged[key] = r
+        else:
+            merged[key] = Ranking(
+                r.province_code, r.year, r.pillar, r.rank, old.out_of or r.out_of,
+                old.score if old.score is not None else r.score, old.span,
+            )  # fmt: skip
+    return list(merged.values())
