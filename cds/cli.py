@@ -18,7 +18,7 @@ from rich.table import Table
 from cds.settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 QUIET_DEFAULTS = {
@@ -46,23 +46,20 @@ SourceArgument = Annotated[Path | None, typer.Argument(help="Folder of reports (
 def run(source: SourceArgument = None) -> None:
     """Run the nightly flow once: ingest → extract and load → validate → publish."""
     _quiet_services()
-    from cds.pipeline import QualityGateFailed
     from flows.nightly import nightly
-    from warehouse.database import WarehouseBusyError
+    from flows.publish_open_data import release_of
 
     settings = get_settings()
-    try:
-        with err.status("Running the nightly flow (ingest → extract → load → validate → publish)…"):
-            release = nightly(str(source) if source else None)
-    except QualityGateFailed as failure:
-        err.print(f"[red]Blocked:[/red] {failure}")
-        raise typer.Exit(2) from None
-    except WarehouseBusyError as busy:
-        err.print(f"[yellow]Not run:[/yellow] {busy}")
-        raise typer.Exit(3) from None
-    state = "new release" if release.created else "no change since the last release"
+    with err.status("Running the nightly flow (ingest → extract → load → validate → publish)…"):
+        state = nightly(str(source) if source else None, return_state=True)
+    if state.is_failed() or state.is_crashed():
+        err.print(f"[red]Run failed:[/red] {state.message}")
+        raise typer.Exit(1)
+    release = release_of(state)
+    change = "new release" if release.created else "no change since the last release"
     out.print(f"Warehouse:        {settings.warehouse_path}")
-    out.print(f"Published tables: {settings.public_dir / 'latest'} → releases/{release.release_id} ({state})")
+    latest = settings.public_dir / "latest"
+    out.print(f"Published tables: {latest} → releases/{release.release_id} ({change})")
     out.print(f"Data package:     {settings.public_dir / 'latest' / 'datapackage.json'}")
     for table, rows in release.row_counts.items():
         out.print(f"  {table:<12} {rows:>7} rows")
@@ -145,14 +142,14 @@ def validate() -> None:
 def publish() -> None:
     """Validate, then publish a release from the warehouse (no ingest, no extraction)."""
     _quiet_services()
-    from cds.pipeline import QualityGateFailed
     from flows.publish_open_data import publish as publish_flow
+    from flows.publish_open_data import release_of
 
-    try:
-        release = publish_flow()
-    except QualityGateFailed as failure:
-        err.print(f"[red]Blocked:[/red] {failure}")
-        raise typer.Exit(2) from None
+    state = publish_flow(return_state=True)
+    if state.is_failed() or state.is_crashed():
+        err.print(f"[red]Not published:[/red] {state.message}")
+        raise typer.Exit(1)
+    release = release_of(state)
     out.print(f"release {release.release_id} ({'new' if release.created else 'unchanged'}) at {release.path}")
 
 

@@ -36,14 +36,6 @@ class IngestSummary:
     errors: tuple[tuple[str, str], ...]  # (source path, reason) of files that could not be read
 
 
-class QualityGateFailed(RuntimeError):
-    """Blocking quality checks failed: nothing was published."""
-
-    def __init__(self, gate: GateResult) -> None:
-        super().__init__(f"quality gate failed, nothing published: {gate.summary()}")
-        self.gate = gate
-
-
 def prepare_warehouse(settings: Settings) -> None:
     """Create the schema and refresh the reference tables."""
     with connect(settings.warehouse_path) as con:

@@ -8,6 +8,7 @@ Arrow-backed pandas frame.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,7 +150,9 @@ def _to_check_result(table: str, result: Any) -> CheckResult:
 
 
 def _quiet_context() -> Any:
+    """An in-memory GX context without telemetry, progress bars or INFO chatter."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

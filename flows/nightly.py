@@ -7,17 +7,18 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
+from prefect.states import Failed, State
 
-from cds.pipeline import IngestSummary, QualityGateFailed, record_run_end, record_run_start
+from cds.pipeline import IngestSummary, record_run_end, record_run_start
 from cds.settings import get_settings
 from flows.build_warehouse import extract_and_load
 from flows.ingest_reports import ingest
-from flows.publish_open_data import publish
+from flows.publish_open_data import publish, release_of
 from warehouse.publish import Release
 
 
 @flow(name="nightly")
-def nightly(source: str | None = None) -> Release:
+def nightly(source: str | None = None) -> Release | State:
     """The whole chain on one source folder; safe to re-run (unchanged input changes nothing)."""
     settings = get_settings()
     run_id = str(flow_run.get_id() or "local")
@@ -32,14 +33,15 @@ def nightly(source: str | None = None) -> Release:
     try:
         staged = extract_and_load()
         counts["facts_loaded"] = sum(v for k, v in staged.items() if k != "documents")
-        release = publish()
-    except QualityGateFailed as failure:
-        record_run_end(settings, run_id, "blocked", counts, message=str(failure))
-        _summarise(summary, counts, None, str(failure))
-        raise
+        published = publish(return_state=True)
     except Exception as failure:
         record_run_end(settings, run_id, "failed", counts, message=f"{type(failure).__name__}: {failure}")
         raise
+    if published.is_failed():
+        record_run_end(settings, run_id, "blocked", counts, message=published.message)
+        _summarise(summary, counts, None, published.message)
+        return Failed(message=published.message)
+    release = release_of(published)
     record_run_end(settings, run_id, "completed", counts, release.release_id)
     _summarise(summary, counts, release, None)
     get_run_logger().info("nightly.done run=%s release=%s counts=%s", run_id, release.release_id, counts)

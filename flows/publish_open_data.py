@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
 
-from cds.pipeline import QualityGateFailed, publish_release
+from cds.pipeline import publish_release
 from cds.settings import get_settings
 from flows.build_warehouse import validate
 from warehouse.publish import Release
+
+BLOCKED = "quality gate failed, nothing published"
 
 
 @task(name="write_release", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -17,12 +20,20 @@ def write_release_task() -> Release:
     return publish_release(get_settings())
 
 
+def release_of(state: State) -> Release:
+    """The Release a completed publish (or nightly) run returned."""
+    result = state.result()
+    if not isinstance(result, Release):
+        raise TypeError(f"expected a Release from a completed run, got {type(result).__name__}")
+    return result
+
+
 @flow(name="publish")
-def publish() -> Release:
-    """A failing gate raises QualityGateFailed: nothing is written and `latest` stays as it was."""
+def publish() -> Release | State:
+    """A failing gate ends the run Failed, naming the checks; `latest` stays as it was."""
     gate = validate()
     if not gate.passed:
-        raise QualityGateFailed(gate)
+        return Failed(message=f"{BLOCKED}: {gate.summary()}")
     release = write_release_task()
     state = "new release" if release.created else "unchanged, latest kept"
     get_run_logger().info(

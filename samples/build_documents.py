@@ -27,6 +27,7 @@ Check the output with the project venv (pypdf and python-docx):
 The font can be overridden with CDS_SAMPLE_FONT=/path/to/Regular.ttf and
 CDS_SAMPLE_FONT_BOLD=/path/to/Bold.ttf.
 """
+
 from __future__ import annotations
 
 import os
@@ -57,7 +58,7 @@ def read_blocks(src: Path) -> list[tuple[str, str]]:
             continue
         for prefix, kind in (("### ", "h3"), ("## ", "h2"), ("# ", "title"), ("- ", "bullet")):
             if line.startswith(prefix):
-                blocks.append((kind, line[len(prefix):].strip()))
+                blocks.append((kind, line[len(prefix) :].strip()))
                 break
         else:
             blocks.append(("para", line.strip()))
