@@ -39,10 +39,13 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 REPORTS = HERE / "reports"
 
-# target (relative to samples/reports) -> source (relative to samples/sources)
+# Each target (relative to samples/reports) is built from the .txt of the same name under samples/sources.
 DOCUMENTS = {
-    "quang-ninh/2024-01-15-bao-cao-chuyen-doi-so-nam-2023.pdf": "quang-ninh/2024-01-15-bao-cao-chuyen-doi-so-nam-2023.txt",
-    "yen-bai/2024-01-05-bao-cao-tom-tat-chuyen-doi-so-2023.docx": "yen-bai/2024-01-05-bao-cao-tom-tat-chuyen-doi-so-2023.txt",
+    target: str(Path(target).with_suffix(".txt"))
+    for target in (
+        "quang-ninh/2024-01-15-bao-cao-chuyen-doi-so-nam-2023.pdf",
+        "yen-bai/2024-01-05-bao-cao-tom-tat-chuyen-doi-so-2023.docx",
+    )
 }
 
 FONT = os.environ.get("CDS_SAMPLE_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
