@@ -40,6 +40,18 @@ PUBLISHED_LINE_RES = (
     re.compile(DMY + r",?\s+\d{1,2}:\d{2}"),
     re.compile(r"\d{1,2}:\d{2}(?::\d{2})?,?\s+" + DMY),
     re.compile(r"^\s*(?:thứ\s+\w+|chủ nhật)\s*,\s*" + DMY + r"\s*$", re.I),
+    # A date line on its own, or with a time or a "|"/"·" trailer: "22/4/2025", "15/08/2025 | 10:12",
+    # "> 30/9/2025 · Chuyên mục: ...", "Ngày 27/12/2023 | 18:40".
+    re.compile(r"^\W*(?:ngày\s+)?" + DMY + r"\W*(?:(?<=[|·])\s*.*|\d{1,2}:\d{2}.*)?$", re.I),
+)
+# A dateline or an official document's place-and-date line: "Lào Cai, ngày 12/4/2023 - ...",
+# "Bắc Ninh, ngày 28 tháng 6 năm 2024".
+DATELINE_RES = (
+    re.compile(r"(?:^|[—–*]\s*)[^\W\d][^,\n]{1,30},\s*ngày\s+" + DMY, re.I),
+    re.compile(
+        r"(?:^|[—–*]\s*)[^\W\d][^,\n]{1,30},\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})",
+        re.I,
+    ),
 )
 YEAR_RE = re.compile(WB_L + r"(?:năm|dti)\s+((?:19|20)\d{2})(?![\d])")
 # Years that look ahead or compare are not the year of the report.
@@ -49,6 +61,8 @@ PART_YEAR_RE = re.compile(r"(?:\d+|sáu|chín|ba)\s+tháng|quý|quí")
 ANNOUNCE_RE = re.compile(r"công bố|công khai|trao|xếp hạng")
 DTI_RE = re.compile(r"\bdti\b|chỉ số\s+(?:đánh giá\s+)?(?:về\s+)?chuyển đổi số|mức độ chuyển đổi số")
 ISSUE_RE = re.compile(r"ban hành|\bký\b|phê duyệt")
+HEADLINE_MAX = 200
+NOTICE_RE = re.compile(r"\W*thông báo\b")
 EVENT_WORDS_RE = re.compile(
     r"hội nghị|hội thảo|họp|phiên|lễ|chương trình|công bố|tổ chức|chủ trì|làm việc|trao đổi|phát động"
     r"|diễn ra|khai mạc|tọa đàm|gặp mặt|kiểm tra|thăm|ra mắt|ký kết"
@@ -59,6 +73,7 @@ EVENT_WORDS_RE = re.compile(
 class DtiEdition:
     edition: int
     announced: date
+    ranked_34: bool  # the edition also ranked the 34 merged provinces
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +81,8 @@ def dti_editions() -> tuple[DtiEdition, ...]:
     """Known DTI editions and their announcement dates (shipped copy of the reference table)."""
     with (DATA / "dti_editions.csv").open(encoding="utf-8") as fh:
         return tuple(
-            DtiEdition(int(r["edition"]), date.fromisoformat(r["announced"])) for r in csv.DictReader(fh)
+            DtiEdition(int(r["edition"]), date.fromisoformat(r["announced"]), "34" in r["provinces_ranked"])
+            for r in csv.DictReader(fh)
         )
 
 
@@ -102,11 +118,10 @@ def published_date(text: str) -> date | None:
     stamp = store_stamp(text)
     if stamp and stamp[2]:
         return safe_date(stamp[0], stamp[1], stamp[2])
-    for line in text.splitlines()[:6]:
-        if len(line) > 120:
-            continue
-        for pattern in PUBLISHED_LINE_RES:
-            m = pattern.search(line)
+    for line in text.splitlines()[:8]:
+        patterns = (*PUBLISHED_LINE_RES, *DATELINE_RES) if len(line) <= 120 else DATELINE_RES
+        for pattern in patterns:
+            m = pattern.search(line[:200])
             if m:
                 return safe_date(int(m[3]), int(m[2]), int(m[1]))
     return None
@@ -143,6 +158,14 @@ def _year_from_sentence(s_folded: str, month: int) -> int | None:
     return max(years)
 
 
+def _year_before(pub: date | None, month: int, day: int) -> int | None:
+    """A printed publication date is the strongest clue: the event is the last such day on or before it
+    ('Chiều 9/12' in an article of 10/12/2025 is 2025-12-09, whatever years the sentence discusses)."""
+    if pub is None:
+        return None
+    return pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
+
+
 def _year_from_document(text: str, text_folded: str, pub: date | None, month: int, day: int) -> int | None:
     stamp = store_stamp(text)
     if pub:
@@ -155,16 +178,36 @@ def _year_from_document(text: str, text_folded: str, pub: date | None, month: in
     return max(candidates) if candidates else None
 
 
+def _dated_event(s_folded: str, issuance_story: bool) -> bool:
+    """'Ngày 26/12/2023, Thủ tướng ban hành Quyết định ...' dates a document, not an event, unless
+    the article is the story of that issuance (its headline says 'ban hành')."""
+    if ISSUE_RE.search(s_folded):
+        return issuance_story
+    return bool(EVENT_WORDS_RE.search(s_folded))
+
+
 def event_date(text: str, sentences: list[Sentence], pub: date | None) -> date | None:
-    """Date of the meeting or announcement reported, or None when the text does not say."""
+    """Date of the meeting or announcement reported, or None when the text does not say.
+    A notice ('THÔNG BÁO: ...') with no dated event line announces on its own date."""
     text_folded = fold(text)
+    first = text_folded.lstrip().split("\n", 1)[0]
+    headline = first if len(first) <= HEADLINE_MAX and not EVENT_RE.search(first) else ""
+    found = _event_line_date(text, text_folded, sentences, pub, bool(ISSUE_RE.search(headline)))
+    if found is None and NOTICE_RE.match(headline):
+        return pub
+    return found
+
+
+def _event_line_date(
+    text: str, text_folded: str, sentences: list[Sentence], pub: date | None, issuance_story: bool
+) -> date | None:
     for s in sentences:
         s_folded = text_folded[s.start : s.end]
         m = EVENT_RE.search(s_folded)
         if not m or s.repeat or (m.start() > 60 and not re.match(r"diễn ra|vào", m.group())):
             continue
-        if m["tod"].startswith("ngày") and (ISSUE_RE.search(s_folded) or not EVENT_WORDS_RE.search(s_folded)):
-            continue  # "Ngày 26/12/2023, Thủ tướng ban hành Quyết định ..." dates a document, not an event
+        if m["tod"].startswith("ngày") and not _dated_event(s_folded, issuance_story):
+            continue
         day, month = int(m["d"]), int(m["m"])
         if not (1 <= day <= 31 and 1 <= month <= 12):
             continue
@@ -173,6 +216,7 @@ def event_date(text: str, sentences: list[Sentence], pub: date | None) -> date |
             pub = None  # "Chiều nay (19/10)" disagrees with the page-header date: that header is not the day
         year = (
             year
+            or _year_before(pub, month, day)
             or _year_from_sentence(s_folded, month)
             or _year_from_document(text, text_folded, pub, month, day)
         )

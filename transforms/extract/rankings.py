@@ -19,7 +19,7 @@ from pathlib import Path
 
 from transforms.extract.dates import dti_editions, report_years
 from transforms.extract.numbers import parse_number
-from transforms.extract.provinces import Gazetteer, Mention
+from transforms.extract.provinces import MERGER_DATE, Gazetteer, Mention
 from transforms.extract.sentences import Sentence
 from transforms.extract.text import WB_L, WB_R, alternation, fold
 from transforms.model import Ranking, Span
@@ -34,13 +34,20 @@ RANK_RE = re.compile(
     r"|(?<![\w])(?P<ord>thứ\s+(?:hạng\s+)?(?P<n1>" + N + r"))(?:\s*/\s*(?P<of1>\d{2}))?"
     r"|(?:xếp hạng|thứ hạng|xếp|đứng|hạng)\s+(?P<n2>" + N + r")(?:\s*/\s*(?P<of2>\d{2}))?"
     r"|\((?P<n3>\d{1,2})/(?P<of3>63|34)\)"
+    r"|(?<=\|)\s*(?P<n4>\d{1,2})\s*/\s*(?P<of4>63|34)\s*(?=\|)"  # a table cell "| 25/63 |"
     r")" + WB_R
 )
 RANK_CUE_RE = re.compile(r"xếp|đứng|giữ|vị trí|hạng|vươn lên|lọt|lên thứ|là thứ")
 CHANGE_RE = re.compile(r"(?:tăng|giảm)\s+\S+\s+(?:bậc|hạng)")
 NOT_RANK_BEFORE_RE = re.compile(r"(?:năm|lần|phiên|kỳ|khóa|khoá|ngày|tháng|địa phương|đơn vị|tỉnh)\s+$")
-NOT_RANK_AFTER_RE = re.compile(r"^\s*(?:từ\s+(?:trái|phải)|liên tiếp)")
-GROUP_BEFORE_RE = re.compile(r"(?:top|tốp|nhóm|trong số|một trong)\b[^;.]{0,40}$")
+# "từ trái sang", "năm thứ hai liên tiếp", a weekday before a date ("Thứ Tư, 10/12/2025"),
+# "bảng xếp hạng năm 2021".
+NOT_RANK_AFTER_RE = re.compile(
+    r"^\s*(?:từ\s+(?:trái|phải)|liên tiếp|,?\s*(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}|(?:19|20)\d{2})"
+)
+# "bảng xếp hạng 34 tỉnh, thành phố" counts the table's provinces; it ranks nobody.
+COUNT_AFTER_RE = re.compile(r"^\s+(?:tỉnh|địa phương|thành phố)")
+GROUP_BEFORE_RE = re.compile(r"(?:top|tốp|nhóm|trong số|một trong)\b[^;.:]{0,40}$")
 # "người đứng đầu" is the head of an agency, not a rank.
 NOT_LEAD_BEFORE_RE = re.compile(r"(?:người|cán bộ|lãnh đạo)\s+$")
 CONTINUATION_RE = re.compile(r"^\s*(?:,|và)\s*(?:thứ\s+)?(?P<n>" + N + r")" + WB_R)
@@ -57,6 +64,20 @@ OTHER_INDEX_RE = re.compile(
 LIST_FWD_RE = re.compile(r"^[^;.]{0,45}?(?:bao\s+)?gồm:?\s")
 YEAR_NEAR_RE = re.compile(r"(?:năm|dti)\s+((?:19|20)\d{2})(?!\d)")
 COMPARE_RE = re.compile(r"(?:so với|từ|đến|tới)\s+(?:năm\s+)?$")
+# "xếp thứ hai (2020, 2021)": one rank stated for several editions.
+YEARS_AFTER_RE = re.compile(r"\s*\((?P<ys>(?:19|20)\d{2}(?:\s*(?:,|và|-|–)\s*(?:19|20)\d{2})*)\)")
+# Two pillars sharing one rank: "kinh tế số và xã hội số cùng xếp thứ 6", "“A” và “B” cùng xếp thứ 2".
+COORD_RE = re.compile(r"[\s\"“”'‘’]*(?:,|và)[\s\"“”'‘’]*")
+# An aside between dashes or brackets ("Bạc Liêu – địa phương sắp hợp nhất với Cà Mau – xếp thứ 52")
+# names a province that is not the one ranked.
+DASH_RE = re.compile(r"\s[–—-]\s")
+# "Dẫn đầu cả nước là Đà Nẵng": the ranked province named after the rank.
+NAMED_AFTER_RE = re.compile(r"^[^,;.()]{0,30}?\s(?:là|thuộc về)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
+# Which table a rank is read from after the 2025 merger: the 63 former or the 34 merged provinces.
+SCOPE_RE = re.compile(
+    r"(?P<old>63\s+tỉnh|địa giới cũ|trước sắp xếp|trước hợp nhất|\(cũ\))|(?P<new>34\s+tỉnh|sau sắp xếp|\(mới\))"
+)
+OLD_MARK_RE = re.compile(r"\s*\(cũ\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +130,10 @@ def rank_hits(text_folded: str) -> list[RankHit]:
         listed = hits and CONTINUATION_RE.match(text_folded[hits[-1].end : m.end()])
         if m["ord"] and uncued and not listed:
             continue
-        if m["n3"] and not (CHANGE_RE.search(before) or RANK_CUE_RE.search(before)):
+        n = m["n1"] or m["n2"] or m["n3"] or m["n4"]
+        of = m["of1"] or m["of2"] or m["of3"] or m["of4"]
+        if not of and COUNT_AFTER_RE.match(after):
             continue
-        n = m["n1"] or m["n2"] or m["n3"]
-        of = m["of1"] or m["of2"] or m["of3"]
         out_of = int(of) if of else _out_of_after(text_folded[m.end() : m.end() + 30])
         hits.append(RankHit(m.start(), m.end(), _rank_value(n), out_of))
         hits.extend(_continuations(text_folded, m.end()))
@@ -191,21 +212,54 @@ def _sentence_rankings(
         prev_end = c_start
         for i, h in enumerate(c_hits):
             next_start = c_hits[i + 1].start if i + 1 < len(c_hits) else c_end
-            year = _year_near(ctx.text_folded, c_start, h, next_start) or year_ctx
+            years = _years_listed(ctx.text_folded, h) or [
+                _year_near(ctx.text_folded, c_start if i == 0 else prev_end, h, next_start, i > 0) or year_ctx
+            ]
             pillars = _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end)
-            score = scores[i] if len(pillars) == 1 else None
-            out.extend(_ranking(ctx, s, h, provinces[i], year, pillar, score) for pillar in pillars)
+            score = scores[i] if len(pillars) == 1 and len(years) == 1 else None
+            code = _ranked_code(ctx, s, h, provinces[i], years[0])
+            out.extend(
+                _ranking(s, h, code, year, pillar, score) for pillar in pillars for year in years
+            )
             prev_end = h.end
     return out
 
 
-def _ranking(ctx: RankContext, s: Sentence, h: RankHit, code63: str | None, year: int | None,
+def _years_listed(text_folded: str, h: RankHit) -> list[int]:
+    m = YEARS_AFTER_RE.match(text_folded, h.end)
+    return [int(y) for y in re.findall(r"\d{4}", m["ys"])] if m else []
+
+
+def _ranking(s: Sentence, h: RankHit, code: str | None, year: int | None,
              pillar: str, score: float | None) -> Ranking:  # fmt: skip
-    code = ctx.gazetteer.as_of(code63, ctx.doc_date).code if code63 else None
     span = Span(evidence=s.evidence, start=h.start, end=h.end)
     return Ranking(
         province_code=code, year=year, pillar=pillar, rank=h.rank, out_of=h.out_of, score=score, span=span
     )
+
+
+def _ranked_code(ctx: RankContext, s: Sentence, h: RankHit, named: tuple[str, bool] | None,
+                 year: int | None) -> str | None:  # fmt: skip
+    """The code of the province as it was ranked: a rank in the 63-province table keeps the former code."""
+    code63, marked_old = named if named else (ctx.subject_code63, False)
+    if code63 is None:
+        return None
+    if ctx.doc_date is None or ctx.doc_date < MERGER_DATE or _table_of(ctx, s, h, year, marked_old) == 63:
+        return code63
+    return ctx.gazetteer.as_of(code63, ctx.doc_date).code
+
+
+def _table_of(ctx: RankContext, s: Sentence, h: RankHit, year: int | None, marked_old: bool) -> int:
+    """63 or 34: the stated denominator, a '(cũ)' name, the table the sentence names, else the edition's."""
+    if h.out_of:
+        return h.out_of
+    if marked_old:
+        return 63
+    scopes = list(SCOPE_RE.finditer(ctx.text_folded, s.start, h.start))
+    if scopes:
+        return 63 if scopes[-1]["old"] else 34
+    edition = next((e for e in dti_editions() if e.edition == year), None)
+    return 34 if edition is None or edition.ranked_34 else 63
 
 
 def _clauses(text_folded: str, s: Sentence) -> list[tuple[int, int]]:
@@ -222,17 +276,36 @@ def _is_dti_clause(text_folded: str, c_start: int, c_end: int, rank_pos: int) ->
     return bool(dtis) and min(dtis) < min(others)
 
 
-def _provinces_for(ctx: RankContext, s: Sentence, c_start: int, hits: list[RankHit]) -> list[str | None]:
-    """Province of each rank: the last one named before it in the sentence ('lần lượt' lists pair up)."""
-    in_sentence = [m for m in ctx.mentions if s.start <= m.start < hits[-1].start]
+def _provinces_for(
+    ctx: RankContext, s: Sentence, c_start: int, hits: list[RankHit]
+) -> list[tuple[str, bool] | None]:
+    """Province of each rank: the last one named before it in the sentence ('lần lượt' lists pair up),
+    or the one named right after 'dẫn đầu ... là'; with whether the name is marked '(cũ)'."""
+    in_sentence = [m for m in ctx.mentions if s.start <= m.start < s.end]
     named_before = [m for m in in_sentence if m.start < hits[0].start]
     if "lần lượt" in ctx.text_folded[s.start : hits[0].start] and len(named_before) >= len(hits) > 1:
-        return [m.code63 for m in named_before[-len(hits) :]]
-    out: list[str | None] = []
+        return [_named(ctx, m) for m in named_before[-len(hits) :]]
+    out: list[tuple[str, bool] | None] = []
     for h in hits:
-        before = [m for m in in_sentence if m.start < h.start]
-        out.append(before[-1].code63 if before else ctx.subject_code63)
+        after = [m for m in in_sentence if h.end <= m.start < h.end + 60]
+        if after and NAMED_AFTER_RE.match(ctx.text_folded[h.end : after[0].start]):
+            out.append(_named(ctx, after[0]))
+            continue
+        before = [m for m in in_sentence if m.start < h.start and not _aside(ctx.text_folded, s.start, m, h)]
+        out.append(_named(ctx, before[-1]) if before else None)
     return out
+
+
+def _named(ctx: RankContext, m: Mention) -> tuple[str, bool]:
+    return m.code63, bool(OLD_MARK_RE.match(ctx.text_folded, m.end))
+
+
+def _aside(text_folded: str, s_start: int, m: Mention, h: RankHit) -> bool:
+    """The name sits in a bracket or dash aside closed before the rank."""
+    before, between = text_folded[s_start : m.start], text_folded[m.end : h.start]
+    if before.rfind("(") > before.rfind(")") and ")" in between:
+        return True
+    return bool(DASH_RE.search(before.rsplit(",", 1)[-1])) and bool(DASH_RE.search(between))
 
 
 def _scores_for(text_folded: str, c_start: int, c_end: int, hits: list[RankHit]) -> list[float | None]:
@@ -267,9 +340,15 @@ def _pillars_for(text_folded: str, prev_end: int, h: RankHit, next_start: int, c
     single = _forward_single_re().match(ahead)
     if single and _pillar_of(single["p"]):
         return [_pillar_of(single["p"])]
-    behind = [m.group() for m in _pillars()[0].finditer(text_folded, prev_end, h.start)]
-    named_behind = [_pillar_of(p) for p in behind if _pillar_of(p)]
-    return [named_behind[-1]] if named_behind else ["overall"]
+    behind = [m for m in _pillars()[0].finditer(text_folded, prev_end, h.start) if _pillar_of(m.group())]
+    if not behind:
+        return ["overall"]
+    run = [behind[-1]]
+    for m in reversed(behind[:-1]):
+        if not COORD_RE.fullmatch(text_folded, m.end(), run[0].start()):
+            break
+        run.insert(0, m)
+    return list(dict.fromkeys(_pillar_of(m.group()) for m in run))
 
 
 def _clause_year(clause: str) -> int | None:
@@ -279,8 +358,9 @@ def _clause_year(clause: str) -> int | None:
     return years[0] if years else None
 
 
-def _year_near(text_folded: str, c_start: int, h: RankHit, next_start: int) -> int | None:
-    """Edition year: 'thứ 2 năm 2021' right after the rank, else the nearest earlier year in the clause."""
+def _year_near(text_folded: str, c_start: int, h: RankHit, next_start: int, follows_rank: bool) -> int | None:
+    """Edition year: 'thứ 2 năm 2021' right after the rank, else the nearest earlier year in the clause.
+    A compared year ('tăng 11 bậc so với năm 2022 (58/63)') is the year of a rank that follows it."""
     after = re.match(
         r"\s*(?:/\s*\d+)?[^,;.]{0,25}?(?:năm|dti)\s+((?:19|20)\d{2})", text_folded[h.end : next_start]
     )
@@ -289,7 +369,7 @@ def _year_near(text_folded: str, c_start: int, h: RankHit, next_start: int) -> i
     before = [
         int(m[1])
         for m in YEAR_NEAR_RE.finditer(text_folded, c_start, h.start)
-        if not COMPARE_RE.search(text_folded[max(0, m.start() - 12) : m.start() + 4])
+        if follows_rank or not COMPARE_RE.search(text_folded[max(0, m.start() - 12) : m.start() + 4])
     ]
     return before[-1] if before else None
 
