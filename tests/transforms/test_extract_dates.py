@@ -60,3 +60,31 @@ def test_store_stamp_year_resolves_a_day_month() -> None:
 
 def test_unresolvable_year_gives_none() -> None:
     assert _event("Sáng 3/10, lãnh đạo tỉnh chủ trì cuộc họp.") is None
+
+
+def test_a_printed_publication_date_beats_the_years_the_sentence_discusses() -> None:
+    text = "Sáng 9/12, UBND tỉnh tổ chức hội nghị phân tích kết quả Chỉ số DTI năm 2024."
+    assert _event(text, date(2025, 12, 10)) == date(2025, 12, 9)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tiêu đề\n\n22/4/2025\n\nNội dung.", date(2025, 4, 22)),
+        ("Tiêu đề\n15/08/2025 | 10:12\nNội dung.", date(2025, 8, 15)),
+        ("Tiêu đề\n> 30/9/2025 · Chuyên mục: Chuyển đổi số\n", date(2025, 9, 30)),
+        ("Tiêu đề\n\nLào Cai, ngày 12/4/2023 - " + "Các tổ công nghệ số cộng đồng " * 8, date(2023, 4, 12)),
+        ("UBND TỈNH\nSố: 856/BC-STTTT — *Bắc Ninh, ngày 28 tháng 6 năm 2024*\n", date(2024, 6, 28)),
+    ],
+)
+def test_date_lines_datelines_and_official_place_date_lines(text: str, expected: date) -> None:
+    assert published_date(text) == expected
+
+
+def test_an_issuance_story_dates_the_issuance_and_a_notice_its_own_date() -> None:
+    story = "TỈNH ỦY BAN HÀNH NGHỊ QUYẾT\nNgày 16/3/2021, Ban Thường vụ Tỉnh ủy ban hành Nghị quyết."
+    assert _event(story) == date(2021, 3, 16)
+    plain = "Tổ công nghệ số\nNgày 16/3/2021, Ban Thường vụ Tỉnh ủy ban hành Nghị quyết."
+    assert _event(plain) is None
+    notice = "THÔNG BÁO: Vận hành Cổng dịch vụ công\nKể từ ngày 01/8/2020, Cổng chính thức vận hành."
+    assert _event(notice, date(2020, 7, 15)) == date(2020, 7, 15)

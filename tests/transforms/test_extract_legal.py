@@ -29,3 +29,15 @@ def test_committee_names_and_unnumbered_laws_are_not_refs() -> None:
 def test_issuer_from_number_suffix() -> None:
     ref = extract_facts("Nghị quyết 52/NQ-CP về kinh tế số.").legal_refs[0]
     assert ref.issuer == "Chính phủ"
+
+
+def test_action_programmes_and_conclusion_notices() -> None:
+    text = (
+        "Theo Chương trình hành động số 25-CTr/TU của Thành ủy và Thông báo kết luận số 12-TB/TU; "
+        "Sở báo cáo 12 chỉ tiêu."
+    )
+    assert _refs(text) == {
+        ("Chương trình hành động", "25-CTr/TU", None),
+        ("Thông báo kết luận", "12-TB/TU", None),
+    }
+    assert [m.value for m in extract_facts(text).metrics] == [12]

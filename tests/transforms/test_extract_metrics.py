@@ -36,3 +36,12 @@ def test_repeated_caption_counts_once_and_offsets_point_at_raw() -> None:
 def test_money_keeps_its_reporting_unit() -> None:
     metric = extract_facts("Tổng vốn đầu tư là 250 tỷ đồng.").metrics[0]
     assert (metric.value, metric.unit) == (250, "tỷ đồng")
+
+
+def test_any_lower_case_noun_counts_but_not_time_rank_or_function_words() -> None:
+    text = (
+        "Ngày hội có 42 gian trưng bày; tỉnh tặng hơn 3.000 điện thoại thông minh và số hóa 1,1 triệu trang "
+        "tài liệu. Người dân từ 15 tuổi trong 12 tháng; tăng 11 bậc; DTI 2021 không phải là tổng điểm; "
+        "bảng xếp hạng 34 tỉnh, thành phố."
+    )
+    assert _values(text, "quantity") == [42, 3000, 1_100_000]

@@ -35,3 +35,8 @@ def test_subject_is_the_title_province() -> None:
 
 def test_newspaper_dateline_names_the_province() -> None:
     assert _subject("Tin tức\n(CMO) Tỉnh đã triển khai nhiều mô hình.") == "96"
+
+
+def test_paper_tags_and_site_datelines_name_the_province() -> None:
+    assert _subject("Tiêu đề\n(Baohatinh.vn) - Sáng 5/6, Nghệ An và Quảng Bình cùng dự.") == "42"
+    assert _subject("Tiêu đề\nGLO - Sáng 5/6, hội nghị có đại biểu Kon Tum.") == "64"

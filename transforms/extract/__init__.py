@@ -12,7 +12,7 @@ from datetime import date
 
 from transforms.extract.dates import FULL_DATE_RE, event_date, store_stamp
 from transforms.extract.dates import published_date as printed_published_date
-from transforms.extract.legal import LEGAL_RE, extract_legal_refs
+from transforms.extract.legal import extract_legal_refs, legal_number_spans
 from transforms.extract.metrics import MetricContext, extract_metrics
 from transforms.extract.people import extract_people
 from transforms.extract.provinces import gazetteer, subject_code63
@@ -74,5 +74,5 @@ def _excluded_spans(text_folded: str) -> list[tuple[int, int]]:
     """Characters that are ranks, full dates or document numbers, so never quantities."""
     spans = [(h.start, h.end) for h in rank_hits(text_folded)]
     spans += [(m.start(), m.end()) for m in FULL_DATE_RE.finditer(text_folded)]
-    spans += [(m.start("num"), m.end("num")) for m in LEGAL_RE.finditer(text_folded)]
+    spans += legal_number_spans(text_folded)
     return spans

@@ -20,8 +20,13 @@ from transforms.model import LegalRef, Span
 KINDS = (
     "Nghị quyết", "Quyết định", "Chỉ thị", "Kế hoạch", "Công văn", "Thông tư", "Nghị định", "Luật",
     "Đề án", "Thông báo", "Hướng dẫn", "Chương trình", "Pháp lệnh", "Kết luận", "Thông tư liên tịch",
+    "Chương trình hành động", "Thông báo kết luận", "Quy chế", "Quy định", "Tờ trình", "Báo cáo",
+    "Chỉ thị liên tịch", "Nghị quyết liên tịch", "Kế hoạch hành động",
 )  # fmt: skip
 _KIND_BY_FOLD = {fold(k): k for k in KINDS}
+# Kinds whose bare digits name a thing ("Chương trình 135", "báo cáo 12 chỉ tiêu") rather than cite it.
+NAMING_KINDS = ("Chương trình", "Hướng dẫn", "Thông báo", "Kết luận", "Báo cáo", "Quy định", "Tờ trình")
+VERB_KINDS = ("Báo cáo", "Quy định", "Hướng dẫn", "Thông báo", "Kết luận")
 DOC_NUMBER = r"\d{1,5}(?:[/-][0-9A-ZĐa-zđ&]+)*"
 LEGAL_RE = re.compile(
     WB_L + r"(?P<kind>" + "|".join(sorted(map(fold, KINDS), key=len, reverse=True)) + r")"
@@ -62,11 +67,21 @@ def extract_legal_refs(text: str, text_folded: str, sentences: list[Sentence]) -
     return list(found.values())
 
 
+def legal_number_spans(text_folded: str) -> list[tuple[int, int]]:
+    """Where document numbers or names are written ("Quyết định 742", "Chương trình 135"), so they are
+    never read as quantities; "báo cáo 12 chỉ tiêu", "quy định 3 nhóm" use the kind word as a verb."""
+    return [
+        (m.start("num"), m.end("num"))
+        for m in LEGAL_RE.finditer(text_folded)
+        if not (_KIND_BY_FOLD[" ".join(m["kind"].split())] in VERB_KINDS and m["num"].isdigit())
+    ]
+
+
 def _is_year_or_title(kind: str, number: str, text_folded: str, end: int) -> bool:
     """'Luật ... 2023' is a year, not a number; bare numbers after 'Chương trình' name, not cite."""
     if re.fullmatch(r"(?:19|20)\d{2}", number):
         return True
-    return kind in ("Chương trình", "Hướng dẫn", "Thông báo", "Kết luận") and number.isdigit()
+    return kind in NAMING_KINDS and number.isdigit()
 
 
 def _issued_date(text_folded: str, s: Sentence, m: re.Match[str]) -> date | None:

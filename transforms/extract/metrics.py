@@ -37,7 +37,7 @@ NOT_AMOUNT_BEFORE_RE = re.compile(
 GLUED_AFTER_RE = re.compile(r"^(?:[-–/.]\d|\s*[-–]\s*\d)")
 SUPERLATIVE_RE = re.compile(r"^[^;.:]{0,60}?(?:cao nhất|thấp nhất|dẫn đầu|đứng đầu|tốt nhất|xuất sắc nhất)")
 RATE_BASE_RE = re.compile(r"(?:trên|/)\s*$")
-DENOMINATOR_BEFORE_RE = re.compile(r"(?:trên|trong|dẫn đầu|đứng đầu|cả)\s+$")
+DENOMINATOR_BEFORE_RE = re.compile(r"(?:trên|trong|dẫn đầu|đứng đầu|cả|xếp hạng)\s+$")
 
 
 # An acronym written in capitals also names what is counted (DVCTT, TTHC, BTS); read on the original text.
@@ -52,10 +52,37 @@ def _unit_noun_re() -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + alternation(nouns) + r")" + WB_R)
 
 
-def _unit_at(ctx: MetricContext, pos: int) -> tuple[str, int] | None:
-    """The unit written right after a number, with where it ends."""
-    m = _unit_noun_re().match(ctx.text_folded, pos) or ACRONYM_UNIT_RE.match(ctx.text, pos)
+# Any other lower-case noun after a number counts it ("42 gian trưng bày", "3.000 điện thoại", "13 trung
+# tâm"), unless it is a time word, an age, a rank step, a structural or score word, or a function word.
+NOT_UNIT_WORDS = "|".join(
+    (
+        # time, age, rank, structure and score words
+        "năm|tháng|ngày|giờ|phút|giây|tuần|quý|quí|kỳ|đêm|thế kỷ|thập niên|sáng|chiều|tối|trưa|tuổi",
+        "bậc|hạng|cấp|trụ cột|lần|điểm|phần|nhóm|top|tốp|mức|thứ|giai đoạn",
+        # function words
+        "và|với|của|là|so|trên|dưới|đến|tới|từ|trong|theo|tại|ở|có|đã|được|đạt|thì|mà|nhưng|hoặc|hay",
+        "cho|về|khi|sau|trước|để|như|này|đó|nào|các|những|mỗi|một|hơn|gần|khoảng|cùng|đều|vẫn|còn|chỉ",
+        "mới|đang|sẽ|bị|không|chưa|cũng|tăng|giảm|lên|xuống|ra|vào|nay|rồi|thêm|nữa|chiếm|bằng|gấp|trở",
+    )
+)
+_NOUN_WORD = r"(?!(?:" + NOT_UNIT_WORDS + r")" + WB_R + r")[a-zà-ỹđ]+"
+NOUN_UNIT_RE = re.compile(r"[ \t]+" + _NOUN_WORD + r"(?:[ \t]+" + _NOUN_WORD + r")?" + WB_R)
+
+
+def _unit_at(ctx: MetricContext, pos: int, *, any_noun: bool = True) -> tuple[str, int] | None:
+    """The unit written right after a number, with where it ends: a domain unit noun, an acronym
+    (read on the original text, so it must be written in capitals) or, failing those, a lower-case noun."""
+    m = (
+        _unit_noun_re().match(ctx.text_folded, pos)
+        or ACRONYM_UNIT_RE.match(ctx.text, pos)
+        or (_lower_noun(ctx.text, pos) if any_noun else None)
+    )
     return (squash(ctx.text[m.start() : m.end()]), m.end()) if m else None
+
+
+def _lower_noun(text: str, pos: int) -> re.Match[str] | None:
+    """Lower-case in the original text: a capitalised word after a number starts a name, not a unit."""
+    return NOUN_UNIT_RE.match(text, pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +153,8 @@ def _is_amount(ctx: MetricContext, s: Sentence, m: re.Match[str]) -> bool:
     if m["y"] and _looks_like_date(x, m["y"]):
         return False
     if re.fullmatch(r"(?:19|20)\d{2}", x) and not m["y"]:
-        return bool(_unit_at(ctx, m.end())) and not re.search(r"năm\s*$", before)
+        # a year-shaped number needs a real unit noun: "DTI 2021 không phải là ..." is a year
+        return bool(_unit_at(ctx, m.end(), any_noun=False)) and not re.search(r"(?:năm|dti)\s*$", before)
     return not SUPERLATIVE_RE.match(ctx.text_folded[m.end() : s.end])
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from transforms.extract.provinces import gazetteer
-from transforms.extract.sentences import Sentence
+from transforms.extract.sentences import Sentence, sentence_at
 from transforms.extract.text import WB_L, alternation, fold, squash
 from transforms.model import Person, Span
 
@@ -25,7 +25,23 @@ _LATIN = [
 ]
 UPPER = "".join(c for c in _LATIN if c.isupper() and c.isalpha())
 LOWER = "".join(c for c in _LATIN if c.islower() and c.isalpha())
-SYLLABLE = f"[{UPPER}][{LOWER}]+"  # capitalised, not all-caps (credits and bylines are often all-caps)
+# Capitalised, not all-caps (credits and bylines are often all-caps); a lone capital is a syllable too
+# ("Giàng A Sử", "Y Ngọc").
+SYLLABLE = f"[{UPPER}][{LOWER}]*(?![\\w])"
+# A name by structure, whatever its family name: an honorific then two to four capitalised syllables
+# ("anh Giàng A Sử", "ông Quàng Văn Ón").
+HONORIFIC_NAME_RE = re.compile(
+    r"(?<![\w/])(?:[ÔôAaBb]ng|[Bb]à|[Aa]nh|[Cc]hị|[Đđ]ồng chí|[Đđ]/c)\s+"
+    r"(?P<name>" + SYLLABLE + r"(?:[ \t]+" + SYLLABLE + r"){1,3})"
+)
+# The signature block of an official document: an all-caps title line ("GIÁM ĐỐC",
+# "KT. CHÁNH VĂN PHÒNG — PHÓ CHÁNH VĂN PHÒNG"), perhaps "(đã ký)", then the signatory's name alone.
+SIGNATURE_RE = re.compile(
+    r"^[^\S\n]*[*_]*(?P<title>[" + UPPER + r"][" + UPPER + r"\s.—–-]{3,80}?)[*_]*[^\S\n]*\n"
+    r"(?:[^\S\n]*[*_(]*(?:đã ký|Đã ký|ĐÃ KÝ)[)*_]*[^\S\n]*\n)?"
+    r"[^\S\n]*[*_]*(?P<name>" + SYLLABLE + r"(?:[ \t]+" + SYLLABLE + r"){1,3})[*_]*[^\S\n]*$",
+    re.M,
+)
 HONORIFIC_RE = re.compile(
     r"(?:ông|bà|đồng chí|các đồng chí|anh|chị|đ/c|thủ tướng|chủ tịch|bí thư|giám đốc)\s*:?\s*$"
 )
@@ -72,7 +88,22 @@ def extract_people(text: str, text_folded: str, sentences: list[Sentence]) -> li
             old = found.get(name.lower())
             merged = tuple(dict.fromkeys([*(old.titles if old else ()), *titles]))
             found[name.lower()] = Person(name, merged, old.span if old else Span(s.evidence, start, end))
+    for person in _signatories(text, sentences):
+        found.setdefault(person.name.lower(), person)
     return _drop_partial_names(list(found.values()))
+
+
+def _signatories(text: str, sentences: list[Sentence]) -> list[Person]:
+    """Who signs an official document: the name under its all-caps title line."""
+    out: list[Person] = []
+    for m in SIGNATURE_RE.finditer(text):
+        title = squash(re.split(r"\s[—–-]\s", m["title"])[-1]).removeprefix("KT. ")
+        if not _lexicon().title_before_re.search(fold(m["title"])) or _is_place(fold(m["name"])):
+            continue
+        s = sentence_at(sentences, m.start("name"))
+        span = Span(s.evidence if s else m["name"], m.start("name"), m.end("name"))
+        out.append(Person(squash(m["name"]), (title.capitalize(),), span))
+    return out
 
 
 def _drop_partial_names(people: list[Person]) -> list[Person]:
@@ -84,7 +115,15 @@ def _drop_partial_names(people: list[Person]) -> list[Person]:
 def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]:
     lex = _lexicon()
     out: list[tuple[int, int]] = []
+    for m in HONORIFIC_NAME_RE.finditer(text, s.start, s.end):
+        before = text_folded[max(s.start, m.start() - 20) : m.start()]
+        # "đồng chí Phó Chủ tịch ..." is a title, not a name
+        titled = lex.title_start_re.match(", " + text_folded[m.start("name") : m.end() + 40])
+        if not (titled or _is_place(text_folded[m.start() : m.end()]) or PLACE_BEFORE_RE.search(before)):
+            out.append((m.start("name"), m.end("name")))
     for m in lex.name_re.finditer(text, s.start, s.end):
+        if any(a <= m.start() < b for a, b in out):
+            continue
         start, end = _strip_places(text_folded, m.start(), m.end())
         if end - start < 4 or len(text[start:end].split()) < 2:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -87,9 +88,31 @@ def _dateline_re() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"^\s*(?:\((?P<a>{tags})\)|(?P<b>{tags})\s*[-–])", re.M), codes
 
 
+# Papers that sign with their site instead: "(Baohatinh.vn) - ", "(baoquangngai.vn)-".
+SITE_DATELINE_RE = re.compile(r"^\s*\(\s*(?:www\.)?bao(?P<slug>[a-z]+)\.(?:com\.|org\.)?vn\s*\)", re.I | re.M)
+
+
+def _ascii_slug(name: str) -> str:
+    """'Hà Tĩnh' → 'hatinh', as in the provincial papers' domain names."""
+    bare = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in bare if ch.isascii() and ch.isalpha()).lower()
+
+
+@lru_cache(maxsize=1)
+def _site_slugs() -> dict[str, str]:
+    places = gazetteer()
+    slugs = {_ascii_slug(name): code for code, name in places.name63.items()}
+    slugs.update({_ascii_slug(alias): code for alias, code in places.code_of.items()})
+    return slugs
+
+
 def dateline_code63(text: str) -> str | None:
+    """The province of the paper whose dateline tag opens the article."""
     m = _dateline_re()[0].search(text[:400])
-    return _dateline_re()[1][m["a"] or m["b"]] if m else None
+    if m:
+        return _dateline_re()[1][m["a"] or m["b"]]
+    site = SITE_DATELINE_RE.search(text[:400])
+    return _site_slugs().get(site["slug"].lower()) if site else None
 
 
 def subject_code63(text: str, text_folded: str, title_end: int) -> str | None:

@@ -75,7 +75,8 @@ DASH_RE = re.compile(r"\s[–—-]\s")
 NAMED_AFTER_RE = re.compile(r"^[^,;.()]{0,30}?\s(?:là|thuộc về)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
 # Which table a rank is read from after the 2025 merger: the 63 former or the 34 merged provinces.
 SCOPE_RE = re.compile(
-    r"(?P<old>63\s+tỉnh|địa giới cũ|trước sắp xếp|trước hợp nhất|\(cũ\))|(?P<new>34\s+tỉnh|sau sắp xếp|\(mới\))"
+    r"(?P<old>63\s+tỉnh|địa giới cũ|trước sắp xếp|trước hợp nhất|\(cũ\))"
+    r"|(?P<new>34\s+tỉnh|sau sắp xếp|\(mới\))"
 )
 OLD_MARK_RE = re.compile(r"\s*\(cũ\)")
 
@@ -212,15 +213,14 @@ def _sentence_rankings(
         prev_end = c_start
         for i, h in enumerate(c_hits):
             next_start = c_hits[i + 1].start if i + 1 < len(c_hits) else c_end
-            years = _years_listed(ctx.text_folded, h) or [
+            listed: list[int | None] = list(_years_listed(ctx.text_folded, h))
+            years = listed or [
                 _year_near(ctx.text_folded, c_start if i == 0 else prev_end, h, next_start, i > 0) or year_ctx
             ]
             pillars = _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end)
             score = scores[i] if len(pillars) == 1 and len(years) == 1 else None
             code = _ranked_code(ctx, s, h, provinces[i], years[0])
-            out.extend(
-                _ranking(s, h, code, year, pillar, score) for pillar in pillars for year in years
-            )
+            out.extend(_ranking(s, h, code, year, pillar, score) for pillar in pillars for year in years)
             prev_end = h.end
     return out
 
