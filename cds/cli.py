@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -121,17 +122,30 @@ def _extract_one(shown: str, path: Path) -> dict[str, object]:
 
 @app.command()
 def validate() -> None:
-    """Run the quality gate on what would be published; exit 1 on a blocking failure."""
+    """Run the quality gate on what would be published: quarantine failing new rows, then check the
+    rest; a table of checks; exit 1 on a blocking failure."""
     _quiet_services()
     from cds.pipeline import prepare_warehouse, validate_staged
 
     settings = get_settings()
     prepare_warehouse(settings)
-    gate = validate_staged(settings)
-    table = Table("table", "check", "severity", "status", "failing rows", "detail", title="Quality checks")
+    gate = validate_staged(settings, f"validate-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    colours = {"pass": "green", "quarantined": "yellow", "warn": "yellow", "fail": "red"}
+    table = Table(
+        "table",
+        "check",
+        "severity",
+        "status",
+        "failing rows",
+        "quarantined",
+        "detail",
+        title="Quality checks",
+    )
     for c in gate.checks:
-        status = "[green]pass[/green]" if c.success else "[red]FAIL[/red]"
-        table.add_row(c.table, c.check, c.severity, status, str(c.failing_rows), c.detail[:60])
+        status = f"[{colours[c.status]}]{c.status}[/{colours[c.status]}]"
+        table.add_row(
+            c.table, c.check, c.severity, status, str(c.failing_rows), str(c.quarantined_rows), c.detail[:60]
+        )
     out.print(table)
     out.print(gate.summary())
     if not gate.passed:
@@ -139,18 +153,56 @@ def validate() -> None:
 
 
 @app.command()
-def publish() -> None:
+def publish(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Run the gate and show what would be published")
+    ] = False,
+) -> None:
     """Validate, then publish a release from the warehouse (no ingest, no extraction)."""
     _quiet_services()
+    if dry_run:
+        _publish_dry_run()
+        return
     from flows.publish_open_data import publish as publish_flow
     from flows.publish_open_data import release_of
 
-    state = publish_flow(return_state=True)
+    state = publish_flow(f"publish-{datetime.now(UTC):%Y%m%dT%H%M%S}", return_state=True)
     if state.is_failed() or state.is_crashed():
         err.print(f"[red]Not published:[/red] {state.message}")
         raise typer.Exit(1)
     release = release_of(state)
     out.print(f"release {release.release_id} ({'new' if release.created else 'unchanged'}) at {release.path}")
+
+
+def _publish_dry_run() -> None:
+    from cds.pipeline import preview_release, validate_staged
+
+    settings = get_settings()
+    gate = validate_staged(settings, f"dry-run-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    out.print(gate.summary())
+    table = Table("table", "rows now", "rows after publishing", title="Dry run: nothing is written")
+    for name, (now, after) in preview_release(settings).items():
+        table.add_row(name, str(now), str(after))
+    out.print(table)
+    if not gate.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def releases() -> None:
+    """List the published releases, newest first; `latest` is marked."""
+    from warehouse.publish import list_releases
+
+    settings = get_settings()
+    table = Table("release", "latest", "tables", "rows", title=f"Releases in {settings.public_dir}")
+    for release in list_releases(settings.public_dir):
+        table.add_row(
+            release.release_id,
+            "✓" if release.is_latest else "",
+            str(len(release.row_counts)),
+            str(sum(release.row_counts.values())),
+        )
+    out.print(table)
 
 
 @app.command()

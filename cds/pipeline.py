@@ -14,7 +14,7 @@ import polars as pl
 
 from cds.settings import Settings
 from cds.sources import list_report_files, read_report_files
-from expectations.gate import GateResult, run_gate
+from expectations.gate import GateParams, GateResult, run_gate
 from transforms.frames import FactFrames
 from warehouse.database import connect, ensure_schema, load_reference_tables
 from warehouse.load import (
@@ -24,7 +24,14 @@ from warehouse.load import (
     load_staging,
     merge_staging_into_core,
 )
-from warehouse.publish import Release, write_release
+from warehouse.publish import (
+    PUBLISHED_TABLES,
+    Release,
+    read_manifest,
+    read_published_table,
+    record_release,
+    write_release,
+)
 from warehouse.runs import finish_run, start_run
 
 
@@ -72,17 +79,36 @@ def stage_facts(settings: Settings, facts: FactFrames) -> dict[str, int]:
         return load_staging(con, facts)
 
 
-def validate_staged(settings: Settings) -> GateResult:
-    """Run the quality gate on what would be published."""
+def validate_staged(settings: Settings, run_id: str) -> GateResult:
+    """Quarantine failing staged rows, then check what would be published."""
+    params = GateParams(
+        run_id=run_id,
+        max_quarantine_share=settings.max_quarantine_share,
+        max_row_drop=settings.max_row_drop,
+        freshness_days=settings.freshness_days,
+    )
     with connect(settings.warehouse_path) as con:
-        return run_gate(con, schema="audit")
+        return run_gate(con, params)
 
 
-def publish_release(settings: Settings) -> Release:
-    """Merge audited staging into core and write the open-data release."""
+def publish_release(settings: Settings, gate: GateResult) -> Release:
+    """Merge audited staging into core and write the open-data release with its quality report."""
+    if not gate.passed:
+        raise ValueError(f"refusing to publish: {gate.summary()}")
     with connect(settings.warehouse_path) as con:
         merge_staging_into_core(con)
-        return write_release(con, settings.public_dir, settings.keep_releases)
+        release = write_release(con, settings.public_dir, settings.keep_releases, gate.report())
+        if release.created:
+            record_release(con, release)
+        return release
+
+
+def preview_release(settings: Settings) -> dict[str, tuple[int, int]]:
+    """Rows per published table in the latest release and after publishing what is staged."""
+    latest = read_manifest(settings.public_dir / "latest").get("row_counts", {})
+    with connect(settings.warehouse_path) as con:
+        after = {name: read_published_table(con, name, "audit").height for name in PUBLISHED_TABLES}
+    return {name: (int(latest.get(name, 0)), rows) for name, rows in after.items()}
 
 
 def record_run_start(settings: Settings, run_id: str, flow: str, source_dir: Path | None) -> None:

@@ -30,6 +30,19 @@ class Settings(BaseSettings):
     keep_releases: int = Field(5, ge=1, description="How many releases to keep under public/releases.")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Larger input files are refused.")
     extract_batch_size: int = Field(200, ge=1, description="Documents per extraction task.")
+    max_quarantine_share: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="Above this share of a run's new facts quarantined, nothing is published.",
+    )
+    max_row_drop: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="A published table shrinking by more than this share blocks the release.",
+    )
+    freshness_days: int = Field(365, ge=1, description="Warn when the newest report is older than this.")
 
     @field_validator("source_dir", "warehouse_path", "public_dir")
     @classmethod

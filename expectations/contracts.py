@@ -46,10 +46,20 @@ class RowCheck(BaseModel):
     description: str
 
 
+class RowRule(BaseModel):
+    """A check every row must pass; a failing row is quarantined (error) or reported (warn)."""
+
+    name: str
+    severity: Severity
+    sql: str
+    description: str
+
+
 class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     table: str
+    staging_table: str | None = Field(None, description="Staging table new rows come from, if any")
     title: Bilingual
     description: Bilingual
     primary_key: list[str]
@@ -59,6 +69,61 @@ class Contract(BaseModel):
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def row_key(self) -> str:
+        """The single column that identifies a row (fact_id, doc_id…)."""
+        if len(self.primary_key) != 1:
+            raise ValueError(f"{self.table} has a compound key; rows cannot be quarantined one by one")
+        return self.primary_key[0]
+
+    def row_rules(self) -> list[RowRule]:
+        """Column ranges and accepted values as SQL, then the contract's own row checks."""
+        rules = [rule for column in self.columns for rule in _column_rules(column)]
+        rules += [
+            RowRule(name=c.name, severity=c.severity, sql=c.sql, description=c.description)
+            for c in self.row_checks
+        ]
+        return rules
+
+
+def _column_rules(column: Column) -> list[RowRule]:
+    name = _identifier(column.name)
+    rules = []
+    if column.accepted_values is not None:
+        values = ", ".join(_literal(v) for v in column.accepted_values)
+        rules.append(
+            RowRule(
+                name=f"{column.name}_accepted_values",
+                severity="error",
+                sql=f"{name} is null or {name} in ({values})",
+                description=f"{column.name} must be one of {column.accepted_values}",
+            )
+        )
+    if column.min is not None or column.max is not None:
+        low = "" if column.min is None else f"{name} >= {float(column.min)!r}"
+        high = "" if column.max is None else f"{name} <= {float(column.max)!r}"
+        rules.append(
+            RowRule(
+                name=f"{column.name}_in_range",
+                severity="error",
+                sql=f"{name} is null or ({' and '.join(part for part in (low, high) if part)})",
+                description=f"{column.name} must be within [{column.min}, {column.max}]",
+            )
+        )
+    return rules
+
+
+def _identifier(name: str) -> str:
+    if not name.isidentifier():
+        raise ValueError(f"column name {name!r} is not a plain identifier")
+    return name
+
+
+def _literal(value: str | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
 
 
 @cache

@@ -1,29 +1,51 @@
-"""The quality gate: compile the table contracts into Great Expectations suites and run them
-on what would be published, before anything is.
+"""The quality gate: write, audit, then publish.
 
-GX has no Polars or DuckDB engine that works here, so each table is read from DuckDB once,
-with the contract's row checks computed as boolean columns in SQL, and validated as an
-Arrow-backed pandas frame.
+1. Row level: every staged row is checked against its contract's row rules (ranges, accepted
+   values, "rank ≤ out_of", "evidence contains the text at the span"…) in SQL; rows failing an
+   error rule are moved to quarantine with the rule and reason, and left out of the release.
+2. Table level: the state that would be published (schema `audit`) is validated with Great
+   Expectations suites compiled from the same contracts (schema, keys, not-null, references, and
+   the row rules again), and the singular checks in `expectations/checks/assert_<rule>.sql` run
+   as plain SQL (conflicts, reconciliation with official results, quarantine share, row-count
+   drop, freshness).
+
+GX has no Polars or DuckDB engine that works here, so each table is read from DuckDB once, with
+the row rules computed as boolean columns, and validated as an Arrow-backed pandas frame.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
 
-from expectations.contracts import Contract, load_contracts
+from expectations.contracts import Contract, RowRule, load_contracts
+from warehouse.database import query_frame
 from warehouse.publish import read_published_table
+from warehouse.quarantine import FAILING_SCHEMA, quarantine_rows, quarantined_in_run
+from warehouse.release_notes import QualityReport
 
 if TYPE_CHECKING:
     import great_expectations as gx
 
 CHECK_PREFIX = "check__"
+CHECKS_DIR = Path(__file__).parent / "checks"
+_SEVERITY = re.compile(r"^--\s*severity:\s*(error|warn)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class GateParams:
+    run_id: str
+    max_quarantine_share: float = 0.10
+    max_row_drop: float = 0.15
+    freshness_days: int = 365
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +56,20 @@ class CheckResult:
     success: bool
     failing_rows: int
     detail: str
+    quarantined_rows: int = 0
+
+    @property
+    def status(self) -> str:
+        if not self.success:
+            return "fail" if self.severity == "error" else "warn"
+        return "quarantined" if self.quarantined_rows else "pass"
 
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
     checks: tuple[CheckResult, ...]
+    quarantined: pl.DataFrame = field(default_factory=pl.DataFrame)
+    findings: dict[str, pl.DataFrame] = field(default_factory=dict)  # singular check name → failing rows
 
     @property
     def blocking_failures(self) -> tuple[CheckResult, ...]:
@@ -48,28 +79,110 @@ class GateResult:
     def passed(self) -> bool:
         return not self.blocking_failures
 
+    def report(self) -> QualityReport:
+        """The publishable form of this result (quality/ folder of a release)."""
+        rows = [
+            {
+                "table": c.table,
+                "check": c.check,
+                "severity": c.severity,
+                "status": c.status,
+                "success": c.success,
+                "failing_rows": c.failing_rows,
+                "quarantined_rows": c.quarantined_rows,
+                "detail": c.detail,
+            }
+            for c in self.checks
+        ]
+        return QualityReport(pl.DataFrame(rows), self.quarantined, self.findings, self.summary())
+
     def summary(self) -> str:
         failed = [f"{c.table}.{c.check} ({c.failing_rows} rows)" for c in self.blocking_failures]
+        quarantined = self.quarantined.get_column("row_key").n_unique() if self.quarantined.height else 0
+        tail = f"; {quarantined} rows quarantined" if quarantined else ""
         if not failed:
-            return f"all {len(self.checks)} checks passed"
-        return f"{len(failed)} of {len(self.checks)} checks failed: " + ", ".join(failed)
+            return f"all {len(self.checks)} blocking checks passed{tail}"
+        return f"{len(failed)} of {len(self.checks)} checks failed: " + ", ".join(failed) + tail
 
 
-def run_gate(con: duckdb.DuckDBPyConnection, schema: str = "audit") -> GateResult:
-    """Validate every published table as it would be built from `schema`."""
+def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
+    """Quarantine failing staged rows, then validate what would be published."""
     contracts = load_contracts()
+    quarantine_rows(con, _failing_staged_rows(con, contracts), params.run_id)
+    quarantined = quarantined_in_run(con, params.run_id)
     frames = {
-        name: read_published_table(
-            con, name, schema, {CHECK_PREFIX + c.name: c.sql for c in contract.row_checks}
-        )
+        name: read_published_table(con, name, "audit", _rule_columns(contract))
         for name, contract in contracts.items()
     }
     context = _quiet_context()
-    checks: list[CheckResult] = []
+    checks = [
+        _with_quarantine_counts(result, quarantined)
+        for name, contract in contracts.items()
+        for result in _validate(context, contract, frames[name], build_suite(contract, frames))
+    ]
+    singular, findings = _run_singular_checks(con, params)
+    return GateResult(tuple(checks + singular), quarantined, findings)
+
+
+def _rule_columns(contract: Contract) -> dict[str, str]:
+    return {CHECK_PREFIX + rule.name: f"coalesce(({rule.sql}), false)" for rule in contract.row_rules()}
+
+
+def _failing_staged_rows(con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract]) -> pl.DataFrame:
+    """Staged rows that fail an error-severity row rule, one row per (row, rule)."""
+    parts: list[pl.DataFrame] = []
     for name, contract in contracts.items():
-        suite = build_suite(contract, frames)
-        checks.extend(_validate(context, contract, frames[name], suite))
-    return GateResult(tuple(checks))
+        rules = [r for r in contract.row_rules() if r.severity == "error"]
+        if contract.staging_table is None or not rules:
+            continue
+        checked = read_published_table(
+            con,
+            name,
+            "audit",
+            {CHECK_PREFIX + r.name: f"coalesce(({r.sql}), false)" for r in rules},
+            staged_only=True,
+        )
+        parts.extend(_failures_of(name, contract, checked, rules))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=FAILING_SCHEMA)
+
+
+def _failures_of(
+    name: str, contract: Contract, checked: pl.DataFrame, rules: list[RowRule]
+) -> Iterable[pl.DataFrame]:
+    for rule in rules:
+        failing = checked.filter(~pl.col(CHECK_PREFIX + rule.name))
+        if failing.is_empty():
+            continue
+        yield failing.select(
+            pl.lit(name).alias("table_name"),
+            pl.col(contract.row_key).alias("row_key"),
+            pl.col("doc_id"),
+            pl.lit(rule.name).alias("check_name"),
+            pl.lit(rule.description).alias("reason"),
+            _optional_text(checked, "raw_text"),
+            _optional_text(checked, "evidence"),
+        )
+
+
+def _optional_text(frame: pl.DataFrame, column: str) -> pl.Expr:
+    return pl.col(column) if column in frame.columns else pl.lit(None, dtype=pl.String).alias(column)
+
+
+def _with_quarantine_counts(result: CheckResult, quarantined: pl.DataFrame) -> CheckResult:
+    if quarantined.is_empty():
+        return result
+    hits = quarantined.filter((pl.col("table_name") == result.table) & (pl.col("check_name") == result.check))
+    if hits.is_empty():
+        return result
+    return CheckResult(
+        result.table,
+        result.check,
+        result.severity,
+        result.success,
+        result.failing_rows,
+        result.detail,
+        quarantined_rows=hits.height,
+    )
 
 
 def build_suite(contract: Contract, frames: dict[str, pl.DataFrame]) -> gx.ExpectationSuite:
@@ -88,9 +201,9 @@ def _expectations(contract: Contract, frames: dict[str, pl.DataFrame]) -> Iterab
     def meta(check: str, severity: str = "error") -> dict[str, str]:
         return {"check": check, "severity": severity}
 
+    rules = contract.row_rules()
     yield gxe.ExpectTableColumnsToMatchOrderedList(
-        column_list=[*contract.column_names, *(CHECK_PREFIX + c.name for c in contract.row_checks)],
-        meta=meta("schema"),
+        column_list=[*contract.column_names, *(CHECK_PREFIX + r.name for r in rules)], meta=meta("schema")
     )
     if len(contract.primary_key) > 1:
         yield gxe.ExpectCompoundColumnsToBeUnique(
@@ -101,23 +214,15 @@ def _expectations(contract: Contract, frames: dict[str, pl.DataFrame]) -> Iterab
             yield gxe.ExpectColumnValuesToNotBeNull(column=col.name, meta=meta(f"{col.name}_not_null"))
         if col.unique or contract.primary_key == [col.name]:
             yield gxe.ExpectColumnValuesToBeUnique(column=col.name, meta=meta(f"{col.name}_unique"))
-        if col.accepted_values is not None:
-            yield gxe.ExpectColumnValuesToBeInSet(
-                column=col.name, value_set=col.accepted_values, meta=meta(f"{col.name}_accepted_values")
-            )
-        if col.min is not None or col.max is not None:
-            yield gxe.ExpectColumnValuesToBeBetween(
-                column=col.name, min_value=col.min, max_value=col.max, meta=meta(f"{col.name}_in_range")
-            )
         if col.relationship is not None:
             table, column = col.relationship.split(".")
             known = frames[table].get_column(column).drop_nulls().unique().sort().to_list()
             yield gxe.ExpectColumnValuesToBeInSet(
                 column=col.name, value_set=known, meta=meta(f"{col.name}_references_{table}")
             )
-    for check in contract.row_checks:
+    for rule in rules:
         yield gxe.ExpectColumnValuesToBeInSet(
-            column=CHECK_PREFIX + check.name, value_set=[True], meta=meta(check.name, check.severity)
+            column=CHECK_PREFIX + rule.name, value_set=[True], meta=meta(rule.name, rule.severity)
         )
 
 
@@ -149,12 +254,40 @@ def _to_check_result(table: str, result: Any) -> CheckResult:
     )
 
 
+def _run_singular_checks(
+    con: duckdb.DuckDBPyConnection, params: GateParams
+) -> tuple[list[CheckResult], dict[str, pl.DataFrame]]:
+    """Each `assert_<rule>.sql` returns the rows that fail it; none returned means it passed."""
+    values = {
+        "run_id": params.run_id,
+        "max_quarantine_share": params.max_quarantine_share,
+        "max_row_drop": params.max_row_drop,
+        "freshness_days": params.freshness_days,
+    }
+    results, findings = [], {}
+    for path in sorted(CHECKS_DIR.glob("assert_*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        severity = _SEVERITY.search(sql)
+        if severity is None:
+            raise ValueError(f"{path.name} must declare '-- severity: error|warn' in its header")
+        failing = query_frame(con, sql, {k: v for k, v in values.items() if f"${k}" in sql})
+        name = path.stem.removeprefix("assert_")
+        findings[name] = failing
+        detail = "; ".join(str(row) for row in failing.head(3).iter_rows())
+        results.append(
+            CheckResult("warehouse", name, severity.group(1), failing.is_empty(), failing.height, detail)
+        )
+    return results, findings
+
+
 def _quiet_context() -> Any:
     """An in-memory GX context without telemetry, progress bars or INFO chatter."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)  # GX sets INFO on some of its loggers
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)

@@ -30,8 +30,8 @@ def load_staging_task(facts: FactFrames) -> dict[str, int]:
 
 
 @task(name="run_quality_gate", cache_policy=NO_CACHE)
-def run_quality_gate_task() -> GateResult:
-    return validate_staged(get_settings())
+def run_quality_gate_task(run_id: str) -> GateResult:
+    return validate_staged(get_settings(), run_id)
 
 
 @flow(name="extract_and_load")
@@ -49,10 +49,18 @@ def extract_and_load() -> dict[str, int]:
 
 
 @flow(name="validate")
-def validate() -> GateResult:
+def validate(run_id: str = "manual") -> GateResult:
     """Run the quality gate; the result says whether publishing may go ahead."""
     logger = get_run_logger()
-    gate = run_quality_gate_task()
+    gate = run_quality_gate_task(run_id)
+    for row in gate.quarantined.iter_rows(named=True):
+        logger.warning(
+            "quality.quarantined table=%s check=%s doc=%s text=%r",
+            row["table_name"],
+            row["check_name"],
+            row["doc_id"][:12],
+            row["raw_text"],
+        )
     for check in gate.checks:
         if not check.success:
             logger.warning(

@@ -33,7 +33,7 @@ def nightly(source: str | None = None) -> Release | State:
     try:
         staged = extract_and_load()
         counts["facts_loaded"] = sum(v for k, v in staged.items() if k != "documents")
-        published = publish(return_state=True)
+        published = publish(run_id, return_state=True)
     except Exception as failure:
         record_run_end(settings, run_id, "failed", counts, message=f"{type(failure).__name__}: {failure}")
         raise

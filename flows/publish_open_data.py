@@ -9,6 +9,7 @@ from prefect.states import Failed, State
 
 from cds.pipeline import publish_release
 from cds.settings import get_settings
+from expectations.gate import GateResult
 from flows.build_warehouse import validate
 from warehouse.publish import Release
 
@@ -16,8 +17,8 @@ BLOCKED = "quality gate failed, nothing published"
 
 
 @task(name="write_release", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def write_release_task() -> Release:
-    return publish_release(get_settings())
+def write_release_task(gate: GateResult) -> Release:
+    return publish_release(get_settings(), gate)
 
 
 def release_of(state: State) -> Release:
@@ -29,12 +30,12 @@ def release_of(state: State) -> Release:
 
 
 @flow(name="publish")
-def publish() -> Release | State:
+def publish(run_id: str = "manual") -> Release | State:
     """A failing gate ends the run Failed, naming the checks; `latest` stays as it was."""
-    gate = validate()
+    gate = validate(run_id)
     if not gate.passed:
         return Failed(message=f"{BLOCKED}: {gate.summary()}")
-    release = write_release_task()
+    release = write_release_task(gate)
     state = "new release" if release.created else "unchanged, latest kept"
     get_run_logger().info(
         "publish.done release=%s (%s) rows=%s", release.release_id, state, release.row_counts

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse.sql import SQL_DIR, render_sql
+from warehouse.sql import SQL_DIR, render_sql, sql_statements
 
 # core fact table → (staging table, columns taken from staging)
 FACT_TABLES: dict[str, tuple[str, str]] = {
@@ -26,6 +26,7 @@ FACT_IDENTIFIERS = {
 }
 PROVINCES_CSV = resources.files("transforms.provinces") / "provinces.csv"
 INDICATORS_CSV = resources.files("transforms.extract") / "data" / "indicators.csv"
+REFERENCE_DIR = Path(__file__).parent / "reference"
 
 
 class WarehouseBusyError(RuntimeError):
@@ -83,6 +84,12 @@ def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"delete from core.{table}")  # table names are the constants above
             con.execute(f"insert into core.{table} by name select * from reference")
             con.unregister("reference")
+        files = {
+            "editions_csv": str(REFERENCE_DIR / "dti_editions.csv"),
+            "official_csv": str(REFERENCE_DIR / "dti_2022_official.csv"),
+        }
+        for statement in sql_statements("load/replace_reference_dti.sql"):
+            con.execute(statement, {k: v for k, v in files.items() if f"${k}" in statement})
 
 
 def read_indicator_code_list() -> pl.DataFrame:

@@ -14,6 +14,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -21,6 +22,13 @@ import polars as pl
 from expectations.contracts import load_contracts
 from warehouse.database import query_frame
 from warehouse.datapackage import datapackage_descriptor
+from warehouse.release_notes import (
+    QualityReport,
+    changelog_entry,
+    datapackage_json,
+    write_changelog,
+    write_quality_report,
+)
 from warehouse.sql import render_sql
 
 PUBLISHED_TABLES: tuple[str, ...] = (
@@ -34,7 +42,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
 )
 SCHEMAS = frozenset({"core", "audit"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
-FINGERPRINT_FILE = "fingerprint.txt"
+MANIFEST = "manifest.json"
 # Entry points at the top of public/ that always resolve through `latest`.
 LATEST_ALIASES = ("datapackage.json",)
 
@@ -48,38 +56,53 @@ class Release:
 
 
 def read_published_table(
-    con: duckdb.DuckDBPyConnection, table: str, schema: str, extra_columns: dict[str, str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    schema: str,
+    extra_columns: dict[str, str] | None = None,
+    *,
+    staged_only: bool = False,
 ) -> pl.DataFrame:
     """One open-data table as built from `schema` ('core' or 'audit'), optionally with extra
-    boolean columns computed by trusted SQL expressions from the table contracts."""
+    boolean columns computed by trusted SQL expressions from the table contracts, and optionally
+    only the rows of documents waiting in staging."""
     query = render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
     if extra_columns:
         computed = ", ".join(f'({sql}) as "{name}"' for name, sql in extra_columns.items())
         query = f"select published.*, {computed} from ({query}) as published"
+    if staged_only:
+        query = f"select * from ({query}) where doc_id in (select doc_id from staging.documents)"
     return query_frame(con, query)
 
 
-def write_release(con: duckdb.DuckDBPyConnection, public_dir: Path, keep: int) -> Release:
+def write_release(
+    con: duckdb.DuckDBPyConnection, public_dir: Path, keep: int, quality: QualityReport | None = None
+) -> Release:
     """Write every published table from core as a new release and make it `latest`."""
     tables = {name: read_published_table(con, name, "core") for name in PUBLISHED_TABLES}
     fingerprint = _fingerprint(tables)
     latest = public_dir / "latest"
-    if latest.exists() and _read_fingerprint(latest) == fingerprint:
+    if latest.exists() and read_manifest(latest).get("fingerprint") == fingerprint:
         return Release(latest.resolve().name, latest.resolve(), _counts(tables), created=False)
 
     release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     releases = public_dir / "releases"
     final = releases / release_id
     staging = releases / f".{release_id}.partial"
+    previous = latest.resolve() if latest.exists() else None
+    contracts = load_contracts()
     staging.mkdir(parents=True)
     try:
         _write_tables(tables, staging)
         _write_open_data_db(staging)
-        datapackage = datapackage_descriptor(load_contracts(), release_id)
-        (staging / "datapackage.json").write_text(
-            json.dumps(datapackage, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        (staging / FINGERPRINT_FILE).write_text(fingerprint + "\n", encoding="utf-8")
+        descriptor = datapackage_descriptor(contracts, release_id)
+        (staging / "datapackage.json").write_text(datapackage_json(descriptor), encoding="utf-8")
+        keys = {name: contract.primary_key for name, contract in contracts.items()}
+        write_changelog(staging, changelog_entry(release_id, tables, keys, previous), previous)
+        if quality is not None:
+            write_quality_report(staging, quality)
+        manifest = {"release_id": release_id, "fingerprint": fingerprint, "row_counts": _counts(tables)}
+        (staging / MANIFEST).write_text(datapackage_json(manifest), encoding="utf-8")
         staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -87,6 +110,21 @@ def write_release(con: duckdb.DuckDBPyConnection, public_dir: Path, keep: int) -
     switch_latest(public_dir, final)
     prune_releases(releases, keep)
     return Release(release_id, final, _counts(tables), created=True)
+
+
+def record_release(con: duckdb.DuckDBPyConnection, release: Release) -> None:
+    """Log the release's row counts: the next gate compares against them."""
+    counts = pl.DataFrame(
+        {"table_name": list(release.row_counts), "row_count": list(release.row_counts.values())}
+    ).with_columns(pl.lit(release.release_id).alias("release_id"))
+    con.register("release_counts", counts.to_arrow())
+    try:
+        con.execute(
+            "insert or ignore into meta.release_tables by name "
+            "select *, now()::timestamp as published_at from release_counts"
+        )
+    finally:
+        con.unregister("release_counts")
 
 
 def switch_latest(public_dir: Path, release: Path) -> None:
@@ -143,9 +181,31 @@ def _fingerprint(tables: dict[str, pl.DataFrame]) -> str:
     return digest.hexdigest()
 
 
-def _read_fingerprint(release: Path) -> str | None:
-    path = release / FINGERPRINT_FILE
-    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+def read_manifest(release: Path) -> dict[str, Any]:
+    """A release's manifest (id, fingerprint, row counts); empty for a folder without one."""
+    path = release / MANIFEST
+    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else {}
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseInfo:
+    release_id: str
+    is_latest: bool
+    row_counts: dict[str, int]
+
+
+def list_releases(public_dir: Path) -> list[ReleaseInfo]:
+    """Complete releases, newest first (partial ones are hidden until renamed into place)."""
+    releases = public_dir / "releases"
+    if not releases.is_dir():
+        return []
+    latest = (public_dir / "latest").resolve()
+    folders = sorted(
+        (p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")), reverse=True
+    )
+    return [
+        ReleaseInfo(p.name, p.resolve() == latest, read_manifest(p).get("row_counts", {})) for p in folders
+    ]
 
 
 def _counts(tables: dict[str, pl.DataFrame]) -> dict[str, int]:

@@ -13,6 +13,16 @@ def read_sql(relative_path: str) -> str:
     return (SQL_DIR / relative_path).read_text(encoding="utf-8")
 
 
+def sql_statements(relative_path: str) -> list[str]:
+    """The statements of a multi-statement file, for running with bound parameters one by one
+    (DuckDB binds parameters to the last statement of a script only)."""
+    return [part.strip() for part in read_sql(relative_path).split(";\n") if _has_code(part)]
+
+
+def _has_code(part: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in part.splitlines())
+
+
 def render_sql(relative_path: str, allowed: dict[str, frozenset[str]], **identifiers: str) -> str:
     """Fill `{name}` placeholders with identifiers, each checked against its allow-list.
 

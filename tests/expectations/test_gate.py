@@ -25,7 +25,7 @@ def gate_for(settings: Settings, extraction_of: ExtractionOf) -> GateResult:
     documents = pipeline.select_documents_to_extract(settings)
     frames = to_fact_frames([(d, extraction_of(t)) for d, t in documents.iter_rows()])
     pipeline.stage_facts(settings, frames)
-    return pipeline.validate_staged(settings)
+    return pipeline.validate_staged(settings, "run-1")
 
 
 def failed_checks(gate: GateResult) -> set[str]:
@@ -44,52 +44,129 @@ def test_clean_facts_pass(settings: Settings) -> None:
     assert len(gate.checks) > 50
 
 
+def with_rankings(extraction: Extraction, **changes: object) -> Extraction:
+    return replace(extraction, rankings=tuple(replace(r, **changes) for r in extraction.rankings))  # type: ignore[arg-type]
+
+
+ROW_LEVEL_FAILURES = {
+    "rank-above-out-of": (lambda t: hand_extraction(t, rank=70), "dti_ranks", "rank_within_out_of"),
+    "percent-140": (lambda t: hand_extraction(t, percent=140.0), "metrics", "percent_within_0_100"),
+    "unknown-pillar": (
+        lambda t: with_rankings(hand_extraction(t), pillar="popularity"),
+        "dti_ranks",
+        "pillar_accepted_values",
+    ),
+    "out-of-wrong-for-edition": (
+        lambda t: with_rankings(hand_extraction(t), out_of=34),
+        "dti_ranks",
+        "out_of_matches_edition",
+    ),
+    "evidence-mismatch": (
+        lambda t: replace(
+            hand_extraction(t),
+            legal_refs=tuple(
+                replace(r, span=replace(r.span, start=0, end=5)) for r in hand_extraction(t).legal_refs
+            ),
+        ),
+        "legal_refs",
+        "evidence_contains_raw_text",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ROW_LEVEL_FAILURES))
+def test_row_level_failures_are_quarantined_and_block_when_most_new_facts_are_bad(
+    settings: Settings, case: str
+) -> None:
+    bad_extraction, table, check = ROW_LEVEL_FAILURES[case]
+
+    gate = gate_for(settings, bad_extraction)
+
+    assert (table, check) in set(gate.quarantined.select("table_name", "check_name").iter_rows())
+    assert not gate.passed
+    assert {f"{c.table}.{c.check}" for c in gate.blocking_failures} == {
+        "warehouse.quarantine_share_below_limit"
+    }
+
+
+def test_one_bad_report_among_many_good_is_quarantined_and_the_rest_passes(settings: Settings) -> None:
+    for number in range(12):
+        write_report(settings.source_dir, f"good-{number}.txt", REPORT_TEXT + f" Báo cáo số {number}.")
+    write_report(settings.source_dir, "bad.txt", REPORT_TEXT + " Bản lỗi.")
+    pipeline.prepare_warehouse(settings)
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    documents = pipeline.select_documents_to_extract(settings)
+    facts = [
+        (d, hand_extraction(t, percent=140.0) if "Bản lỗi" in t else hand_extraction(t))
+        for d, t in documents.iter_rows()
+    ]
+    pipeline.stage_facts(settings, to_fact_frames(facts))
+
+    gate = pipeline.validate_staged(settings, "run-1")
+
+    assert gate.passed, gate.summary()
+    assert gate.quarantined.select("table_name", "check_name").rows() == [("metrics", "percent_within_0_100")]
+    release = pipeline.publish_release(settings, gate)
+    assert release.row_counts["metrics"] == 12 and release.row_counts["dti_ranks"] == 13
+    quarantine_csv = (release.path / "quality" / "quarantine.csv").read_text(encoding="utf-8")
+    assert "percent_within_0_100" in quarantine_csv and "98,5%" in quarantine_csv
+
+
 @pytest.mark.parametrize(
     ("bad_extraction", "expected_failure"),
     [
-        (lambda t: hand_extraction(t, rank=70), "dti_ranks.rank_within_out_of"),
-        (lambda t: hand_extraction(t, percent=140.0), "metrics.percent_within_0_100"),
         (
             lambda t: replace(hand_extraction(t), metrics=hand_extraction(t).metrics * 2),
             "metrics.fact_id_unique",
         ),
         (
-            lambda t: replace(
-                hand_extraction(t),
-                legal_refs=tuple(
-                    replace(r, span=replace(r.span, start=0, end=5)) for r in hand_extraction(t).legal_refs
-                ),
-            ),
-            "legal_refs.evidence_contains_raw_text",
-        ),
-        (
-            lambda t: replace(
-                hand_extraction(t),
-                rankings=tuple(replace(r, pillar="popularity") for r in hand_extraction(t).rankings),
-            ),
-            "dti_ranks.pillar_accepted_values",
-        ),
-        (
-            lambda t: replace(
-                hand_extraction(t),
-                rankings=tuple(replace(r, province_code="99") for r in hand_extraction(t).rankings),
-            ),
+            lambda t: with_rankings(hand_extraction(t), province_code="99"),
             "dti_ranks.province_code_references_provinces",
         ),
     ],
-    ids=[
-        "rank-above-out-of",
-        "percent-140",
-        "duplicate-fact",
-        "evidence-mismatch",
-        "unknown-pillar",
-        "unknown-province",
-    ],
+    ids=["duplicate-fact", "unknown-province"],
 )
-def test_bad_facts_fail_the_gate(
+def test_table_level_failures_block_publishing(
     settings: Settings, bad_extraction: ExtractionOf, expected_failure: str
 ) -> None:
     gate = gate_for(settings, bad_extraction)
 
     assert not gate.passed
-    assert expected_failure in failed_checks(gate)
+    assert expected_failure in {f"{c.table}.{c.check}" for c in gate.blocking_failures}
+    assert gate.quarantined.is_empty()
+
+
+def two_reports(settings: Settings, first: Extraction, second_text: str, second: Extraction) -> GateResult:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    write_report(settings.source_dir, "b.txt", second_text)
+    pipeline.prepare_warehouse(settings)
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    documents = pipeline.select_documents_to_extract(settings)
+    facts = [(d, first if t == REPORT_TEXT else second) for d, t in documents.iter_rows()]
+    pipeline.stage_facts(settings, to_fact_frames(facts))
+    return pipeline.validate_staged(settings, "run-1")
+
+
+def test_conflicting_ranks_in_two_documents_are_reported_naming_both(settings: Settings) -> None:
+    other_text = REPORT_TEXT + " Bản tin khác."
+    gate = two_reports(
+        settings, hand_extraction(), other_text, with_rankings(hand_extraction(other_text), rank=31)
+    )
+
+    assert gate.passed
+    conflicts = gate.findings["no_conflicting_ranks"]
+    assert conflicts.select("province_code", "edition_year", "pillar").rows() == [("86", 2022, "overall")]
+    assert sorted(conflicts.row(0, named=True)[k] for k in ("source_a", "source_b")) == ["a.txt", "b.txt"]
+    assert sorted(conflicts.row(0, named=True)[k] for k in ("rank_a", "rank_b")) == [30, 31]
+
+
+def test_ranks_are_reconciled_with_the_official_dti_results(settings: Settings) -> None:
+    gate = gate_for(settings, hand_extraction)  # Vĩnh Long, DTI 2022, overall 30: the official rank
+
+    assert gate.findings["ranks_match_official"].is_empty()
+
+    other = settings.model_copy(update={"warehouse_path": settings.warehouse_path.with_name("other.duckdb")})
+    wrong = gate_for(other, lambda t: with_rankings(hand_extraction(t), rank=29))
+    mismatch = wrong.findings["ranks_match_official"].row(0, named=True)
+    assert (mismatch["reported_rank"], mismatch["official_rank"]) == (29, 30)
+    assert mismatch["source_url"].startswith("https://dti.gov.vn/")

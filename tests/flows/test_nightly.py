@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,12 @@ def flow_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterat
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def warehouse_counts(settings: Settings) -> dict[str, int]:
@@ -86,7 +93,7 @@ def test_blocking_quality_failure_fails_the_run_and_keeps_latest(
     write_report(flow_settings.source_dir, "a.txt", GOOD_REPORT)
     first = nightly()
     latest = flow_settings.public_dir / "latest"
-    before = {p.name: p.read_bytes() for p in latest.iterdir()}
+    before = tree_bytes(latest)
     write_report(flow_settings.source_dir, "b.txt", BAD_REPORT)
 
     state = nightly(return_state=True)
@@ -94,7 +101,7 @@ def test_blocking_quality_failure_fails_the_run_and_keeps_latest(
     assert state.is_failed()
     assert "quality gate failed" in str(state.message)
     assert latest.resolve() == first.path
-    assert {p.name: p.read_bytes() for p in latest.iterdir()} == before
+    assert tree_bytes(latest) == before
     with connect(flow_settings.warehouse_path, read_only=True) as con:
         statuses = [r[0] for r in con.execute("select status from meta.runs order by started_at").fetchall()]
     assert statuses == ["completed", "blocked"]

@@ -40,8 +40,9 @@ def build(settings: Settings, run_id: str = "run-1") -> pipeline.IngestSummary:
     pipeline.prepare_warehouse(settings)
     summary = pipeline.ingest_source(settings, settings.source_dir, run_id)
     stage_hand_facts(settings)
-    assert pipeline.validate_staged(settings).passed
-    pipeline.publish_release(settings)
+    gate = pipeline.validate_staged(settings, run_id)
+    assert gate.passed, gate.summary()
+    pipeline.publish_release(settings, gate)
     return summary
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 
 from cds import pipeline
 from cds.settings import Settings
@@ -46,7 +49,7 @@ def test_unchanged_warehouse_publishes_no_new_release(settings: Settings) -> Non
     build(settings)
     first = (settings.public_dir / "latest").resolve()
 
-    release = pipeline.publish_release(settings)
+    release = pipeline.publish_release(settings, pipeline.validate_staged(settings, "run-2"))
 
     assert not release.created
     assert (settings.public_dir / "latest").resolve() == first
@@ -75,3 +78,53 @@ def test_prune_keeps_the_newest_and_the_current_release(tmp_path: Path) -> None:
 
     assert removed == ["2"]
     assert sorted(p.name for p in releases.iterdir()) == ["1", "3", "4"]
+
+
+def test_release_carries_a_changelog_and_the_quality_report(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+    write_report(settings.source_dir, "b.txt", REPORT_TEXT + " Bản thứ hai.")
+
+    build(settings, run_id="run-2")
+
+    latest = settings.public_dir / "latest"
+    changelog = (latest / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.count("## ") == 2 and "| dti_ranks | 2 | 1 | 0 |" in changelog
+    report = json.loads((latest / "quality" / "report.json").read_text(encoding="utf-8"))
+    assert report["counts"]["checks_failed"] == 1  # freshness: the hand-made report is from 2023 (a warning)
+    checks = pl.read_csv(latest / "quality" / "checks.csv")
+    assert checks.filter(pl.col("severity") == "error")["success"].all()
+
+
+def test_a_large_row_count_drop_blocks_the_release(settings: Settings) -> None:
+    for number in range(4):
+        write_report(settings.source_dir, f"r{number}.txt", REPORT_TEXT + f" Số {number}.")
+    build(settings)
+    with duckdb.connect(str(settings.warehouse_path)) as con:  # documents vanish from the warehouse
+        con.execute("delete from raw.files where source_path <> 'r0.txt'")
+
+    gate = pipeline.validate_staged(settings, "run-2")
+
+    assert [f"{c.table}.{c.check}" for c in gate.blocking_failures] == ["warehouse.row_count_no_large_drop"]
+
+
+@pytest.mark.integration
+def test_release_is_a_valid_frictionless_data_package(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("frictionless")),
+            "validate",
+            "--json",
+            str(settings.public_dir / "latest" / "datapackage.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+    report = json.loads(result.stdout)
+    assert report["valid"], result.stdout[:2000]

@@ -1,0 +1,81 @@
+"""What a release says about itself: the changelog against the previous release and the quality
+report of the gate that let it through."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+CHANGELOG = "CHANGELOG.md"
+QUALITY_DIR = "quality"
+
+
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    """The gate's outcome in publishable form: check rows, quarantined rows, named findings."""
+
+    checks: pl.DataFrame
+    quarantined: pl.DataFrame
+    findings: dict[str, pl.DataFrame] = field(default_factory=dict)
+    summary: str = ""
+
+    def counts(self) -> dict[str, int]:
+        failed = self.checks.filter(~pl.col("success")) if self.checks.height else self.checks
+        return {
+            "checks": self.checks.height,
+            "checks_failed": failed.height,
+            "rows_quarantined": self.quarantined.height,
+            **{f"{name}_rows": frame.height for name, frame in self.findings.items()},
+        }
+
+
+def write_quality_report(folder: Path, report: QualityReport) -> None:
+    """quality/report.json (summary and counts), checks.csv, quarantine.csv and one CSV per finding."""
+    target = folder / QUALITY_DIR
+    target.mkdir()
+    report.checks.write_csv(target / "checks.csv")
+    report.quarantined.write_csv(target / "quarantine.csv")
+    for name, frame in report.findings.items():
+        frame.write_csv(target / f"{name}.csv")
+    body = {"summary": report.summary, "counts": report.counts()}
+    (target / "report.json").write_text(
+        json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def changelog_entry(
+    release_id: str, tables: dict[str, pl.DataFrame], keys: dict[str, list[str]], previous: Path | None
+) -> str:
+    """Rows added and removed per table against the previous release, by each table's key."""
+    lines = [f"## {release_id}", "", "| table | rows | added | removed |", "|---|---:|---:|---:|"]
+    for name, frame in tables.items():
+        added, removed = _diff(frame, keys[name], previous / f"{name}.parquet" if previous else None)
+        lines.append(f"| {name} | {frame.height} | {added} | {removed} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_changelog(folder: Path, entry: str, previous: Path | None) -> None:
+    """The new entry on top of the previous release's changelog."""
+    history = (
+        (previous / CHANGELOG).read_text(encoding="utf-8")
+        if previous and (previous / CHANGELOG).exists()
+        else ""
+    )
+    history = history.removeprefix("# Changelog\n\n")
+    (folder / CHANGELOG).write_text(f"# Changelog\n\n{entry}\n{history}", encoding="utf-8")
+
+
+def _diff(frame: pl.DataFrame, key: list[str], previous_file: Path | None) -> tuple[int, int]:
+    if previous_file is None or not previous_file.exists():
+        return frame.height, 0
+    before = pl.read_parquet(previous_file, columns=key).unique()
+    now = frame.select(key).unique()
+    return now.join(before, on=key, how="anti").height, before.join(now, on=key, how="anti").height
+
+
+def datapackage_json(descriptor: dict[str, Any]) -> str:
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
