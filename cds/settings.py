@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,18 @@ class Settings(BaseSettings):
     keep_releases: int = Field(5, ge=1, description="How many releases to keep under public/releases.")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Larger input files are refused.")
     extract_batch_size: int = Field(200, ge=1, description="Documents per extraction task.")
+    task_runner: Literal["threads", "dask"] = Field(
+        "threads", description="Task runner for extraction: 'threads' or 'dask' (prefect-dask)."
+    )
+    dask_address: str | None = Field(
+        None, description="Address of an existing Dask scheduler; a local cluster is started when unset."
+    )
+    extract_workers: int = Field(
+        2, ge=1, description="Threads or local Dask worker processes for extraction."
+    )
+    lock_wait_seconds: float = Field(
+        900, ge=0, description="How long a run waits for another run to release the warehouse."
+    )
     max_quarantine_share: float = Field(
         0.10,
         ge=0,

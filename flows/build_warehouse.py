@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from cds.pipeline import select_documents_to_extract, stage_facts, validate_staged
@@ -72,4 +73,30 @@ def validate(run_id: str = "manual") -> GateResult:
                 check.detail,
             )
     logger.info("quality.done %s", gate.summary())
+    create_table_artifact(
+        [
+            {
+                "table": c.table,
+                "check": c.check,
+                "severity": c.severity,
+                "status": c.status,
+                "failing_rows": c.failing_rows,
+                "quarantined_rows": c.quarantined_rows,
+            }
+            for c in gate.checks
+            if c.status != "pass"
+        ]
+        or [
+            {
+                "table": "all",
+                "check": "all",
+                "severity": "-",
+                "status": "pass",
+                "failing_rows": 0,
+                "quarantined_rows": 0,
+            }
+        ],
+        key="cds-quality-gate",
+        description=f"Quality gate: {gate.summary()}",
+    )
     return gate

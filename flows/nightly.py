@@ -5,33 +5,45 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
+from cds.locking import writer_lock
 from cds.pipeline import IngestSummary, record_run_end, record_run_start
-from cds.settings import get_settings
+from cds.settings import Settings, get_settings
 from flows.build_warehouse import extract_and_load
 from flows.ingest_reports import ingest
 from flows.publish_open_data import publish, release_of
+from flows.runners import task_runner_for
 from warehouse.publish import Release
 
 
 @flow(name="nightly")
 def nightly(source: str | None = None) -> Release | State:
-    """The whole chain on one source folder; safe to re-run (unchanged input changes nothing)."""
+    """The whole chain on one source folder; safe to re-run (unchanged input changes nothing).
+
+    The run holds the warehouse writer lock from ingest to publish: an overlapping run waits.
+    """
     settings = get_settings()
     run_id = str(flow_run.get_id() or "local")
     source_dir = Path(source) if source else settings.source_dir
-    record_run_start(settings, run_id, "nightly", source_dir)
-    summary = ingest(str(source_dir), run_id)
-    counts: dict[str, int] = {
-        "files_seen": summary.files_seen,
-        "documents_new": summary.documents_new,
-        "ingest_errors": len(summary.errors),
-    }
+    with writer_lock(settings.warehouse_path, settings.lock_wait_seconds):
+        return run_chain(settings, run_id, source_dir, "nightly")
+
+
+def run_chain(settings: Settings, run_id: str, source_dir: Path, flow_name: str) -> Release | State:
+    """ingest → extract and load → publish (gate first), recorded in meta.runs and as artifacts."""
+    record_run_start(settings, run_id, flow_name, source_dir)
+    counts: dict[str, int] = {}
     try:
-        staged = extract_and_load()
+        summary = ingest(str(source_dir), run_id)
+        counts.update(
+            files_seen=summary.files_seen,
+            documents_new=summary.documents_new,
+            ingest_errors=len(summary.errors),
+        )
+        staged = extract_and_load.with_options(task_runner=task_runner_for(settings))()
         counts["facts_loaded"] = sum(v for k, v in staged.items() if k != "documents")
         published = publish(run_id, return_state=True)
     except Exception as failure:
@@ -44,7 +56,9 @@ def nightly(source: str | None = None) -> Release | State:
     release = release_of(published)
     record_run_end(settings, run_id, "completed", counts, release.release_id)
     _summarise(summary, counts, release, None)
-    get_run_logger().info("nightly.done run=%s release=%s counts=%s", run_id, release.release_id, counts)
+    get_run_logger().info(
+        "%s.done run=%s release=%s counts=%s", flow_name, run_id, release.release_id, counts
+    )
     return release
 
 
@@ -62,6 +76,11 @@ def _summarise(
     if summary.errors:
         lines += ["", "## Files not loaded", "", "| file | reason |", "|---|---|"]
         lines += [f"| `{path}` | {reason} |" for path, reason in summary.errors]
-    create_markdown_artifact(
-        "\n".join(lines), key="cds-nightly-summary", description="CĐS nightly run summary"
-    )
+    create_markdown_artifact("\n".join(lines), key="cds-run-summary", description="CĐS pipeline run summary")
+    if release is not None:
+        create_link_artifact(
+            release.path.as_uri(),
+            link_text=f"Release {release.release_id}",
+            key="cds-latest-release",
+            description="The open-data release this run published (or kept)",
+        )

@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from expectations.contracts import load_contracts
+from warehouse.catalog import quality_from_report, write_catalog
 from warehouse.database import query_frame
 from warehouse.datapackage import datapackage_descriptor
 from warehouse.release_notes import (
@@ -43,8 +44,12 @@ PUBLISHED_TABLES: tuple[str, ...] = (
 SCHEMAS = frozenset({"core", "audit"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
-# Entry points at the top of public/ that always resolve through `latest`.
-LATEST_ALIASES = ("datapackage.json",)
+ENTRY_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=latest/index.html">
+<title>Dữ liệu mở chuyển đổi số / Digital transformation open data</title></head>
+<body><p><a href="latest/index.html">Danh mục dữ liệu mới nhất / Latest data catalog</a></p></body></html>
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,8 @@ def write_release(
         write_changelog(staging, changelog_entry(release_id, tables, keys, previous), previous)
         if quality is not None:
             write_quality_report(staging, quality)
+        catalog_quality = quality_from_report(quality) if quality else None
+        write_catalog(staging, tables, contracts, release_id, catalog_quality)
         manifest = {"release_id": release_id, "fingerprint": fingerprint, "row_counts": _counts(tables)}
         (staging / MANIFEST).write_text(datapackage_json(manifest), encoding="utf-8")
         staging.rename(final)
@@ -134,11 +141,25 @@ def switch_latest(public_dir: Path, release: Path) -> None:
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(release.relative_to(public_dir), target_is_directory=True)
     os.replace(temporary, link)
-    for alias in LATEST_ALIASES:
-        entry = public_dir / alias
-        if not entry.is_symlink():
-            entry.unlink(missing_ok=True)
-            entry.symlink_to(Path("latest") / alias)
+    _write_entry_points(public_dir, release)
+
+
+def _write_entry_points(public_dir: Path, release: Path) -> None:
+    """public/datapackage.json and public/index.html, resolving through `latest` (paths prefixed),
+    so a reader of the top folder always gets the current release."""
+    descriptor_path = release / "datapackage.json"
+    if descriptor_path.exists():
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        for resource in descriptor.get("resources", []):
+            resource["path"] = f"latest/{resource['path']}"
+        _replace_file(public_dir / "datapackage.json", datapackage_json(descriptor))
+    _replace_file(public_dir / "index.html", ENTRY_PAGE)
+
+
+def _replace_file(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.writing")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def prune_releases(releases: Path, keep: int) -> list[str]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cds.settings import Settings, get_settings
+from cds.settings import Settings
 from tests.conftest import SAMPLES_DIR, write_report
 from warehouse.database import connect
 from warehouse.publish import PUBLISHED_TABLES
@@ -17,23 +16,6 @@ from warehouse.publish import PUBLISHED_TABLES
 pytestmark = pytest.mark.integration
 
 SUPPORTED = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
-
-
-@pytest.fixture(scope="module")
-def prefect_server() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
-
-
-@pytest.fixture
-def flow_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    for name in ("source_dir", "warehouse_path", "public_dir"):
-        monkeypatch.setenv(f"CDS_{name.upper()}", str(getattr(settings, name)))
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

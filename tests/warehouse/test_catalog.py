@@ -1,0 +1,335 @@
+"""The static catalog: pages from the contracts, provenance on province pages, offline charts."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from markupsafe import escape
+
+from expectations.contracts import Contract, load_contracts
+from warehouse.catalog import consensus_ranks, mark_evidence, quality_from_report, write_catalog
+from warehouse.datapackage import LICENSE
+
+RELEASE_ID = "20250102T030405000000Z"
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "number": pl.Float64(),
+    "date": pl.Date(),
+    "boolean": pl.Boolean(),
+}
+VL_DOC = "vinh-long/2023-01-10-tong-ket.txt"
+HUE_DOC = "hue/2023-05-02-dti.txt"
+RANK_SENTENCE = "Năm 2022, Vĩnh Long xếp thứ 30/63 tỉnh, thành phố về Chỉ số chuyển đổi số."
+TRICKY_SENTENCE = 'Tỉnh ban hành Quyết định số 742 <b>"mới"</b> & kế hoạch.'
+
+
+def frame(contract: Contract, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """A frame with exactly the contract's columns and types; columns a row omits are null."""
+    schema = {c.name: POLARS_TYPES[c.type] for c in contract.columns}
+    return pl.DataFrame([{name: row.get(name) for name in schema} for row in rows], schema=schema)
+
+
+def fact(province: str, name: str, raw_text: str, evidence: str, path: str, **values: Any) -> dict[str, Any]:
+    start = 100 + evidence.index(raw_text)
+    return {
+        "fact_id": f"{path}:{raw_text}",
+        "province_code": province,
+        "province_name": name,
+        "doc_id": "a" * 64,
+        "source_path": path,
+        "document_date": date(2023, 1, 10),
+        "raw_text": raw_text,
+        "evidence": evidence,
+        "span_start": start,
+        "span_end": start + len(raw_text),
+        **values,
+    }
+
+
+def rank(province: str, name: str, year: int, pillar: str, value: int, path: str = VL_DOC) -> dict[str, Any]:
+    raw = f"thứ {value}/63"
+    evidence = f"Năm {year}, {name} xếp {raw} về trụ cột {pillar}."
+    return fact(province, name, raw, evidence, path, edition_year=year, pillar=pillar, rank=value, out_of=63)
+
+
+def percent(province: str, name: str, value: float) -> dict[str, Any]:
+    raw = f"{value:g}%".replace(".", ",")
+    evidence = f"Tỷ lệ hồ sơ trực tuyến của {name} đạt {raw}."
+    return fact(
+        province,
+        name,
+        raw,
+        evidence,
+        f"{province}/report.txt",
+        kind="percent",
+        value=value,
+        unit="%",
+        subject="tỷ lệ hồ sơ trực tuyến",
+        indicator_code="dossier_online_pct",
+    )
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pl.DataFrame]:
+    contracts = load_contracts()
+    rows: dict[str, list[dict[str, Any]]] = {
+        "provinces": [
+            {"province_code": "86", "name": "Vĩnh Long", "regime": "63", "valid_from": date(2008, 8, 1)},
+            {"province_code": "46", "name": "Thừa Thiên Huế", "regime": "63", "valid_from": date(2008, 8, 1)},
+            {"province_code": "46", "name": "Huế", "regime": "34", "valid_from": date(2025, 7, 1)},
+            {"province_code": "22", "name": "Quảng Ninh", "regime": "63", "valid_from": date(2008, 8, 1)},
+        ],
+        "indicators": [
+            {
+                "indicator_code": "dossier_online_pct",
+                "kind": "percent",
+                "label_vi": "Tỷ lệ hồ sơ trực tuyến",
+                "label_en": "Share of dossiers filed online",
+                "unit": "%",
+                "code_list_version": "2025.1",
+            }
+        ],
+        "documents": [
+            {"doc_id": "a" * 64, "source_path": VL_DOC, "title": "Tổng kết", "province_code": "86"},
+            {"doc_id": "b" * 64, "source_path": HUE_DOC, "title": "DTI", "province_code": "46"},
+        ],
+        "dti_ranks": [
+            fact(
+                "86",
+                "Vĩnh Long",
+                "30/63",
+                RANK_SENTENCE,
+                VL_DOC,
+                edition_year=2022,
+                pillar="overall",
+                rank=30,
+                out_of=63,
+            ),
+            rank("86", "Vĩnh Long", 2021, "overall", 32),
+            rank("86", "Vĩnh Long", 2022, "digital_government", 16),
+            rank("46", "Thừa Thiên Huế", 2021, "overall", 2, HUE_DOC),
+            rank("46", "Thừa Thiên Huế", 2022, "overall", 4, HUE_DOC),
+            rank("46", "Thừa Thiên Huế", 2022, "overall", 4, HUE_DOC + "2"),
+            rank("46", "Thừa Thiên Huế", 2022, "overall", 9, HUE_DOC + "3"),
+            rank("46", "Thừa Thiên Huế", 2022, "digital_society", 3, HUE_DOC),
+        ],
+        "metrics": [
+            percent("86", "Vĩnh Long", 98.5),
+            percent("46", "Huế", 90.2),
+            percent("22", "Quảng Ninh", 50),
+        ],
+        "officials": [
+            fact(
+                "86",
+                "Vĩnh Long",
+                "Lê Văn An",
+                "Ông Lê Văn An, Chủ tịch UBND tỉnh, phát biểu.",
+                VL_DOC,
+                person_id="p1",
+                person_name="Lê Văn An",
+                titles="Chủ tịch UBND tỉnh",
+            )
+        ],
+        "legal_refs": [
+            fact(
+                "86",
+                "Vĩnh Long",
+                "Quyết định số 742",
+                TRICKY_SENTENCE,
+                VL_DOC,
+                kind="Quyết định",
+                number="742",
+            )
+        ],
+    }
+    return {name: frame(contract, rows[name]) for name, contract in contracts.items()}
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory, tables: dict[str, pl.DataFrame]) -> Path:
+    release = tmp_path_factory.mktemp("release")
+    for name, table in tables.items():  # the files publish writes, so every download link resolves
+        table.write_csv(release / f"{name}.csv")
+        table.write_parquet(release / f"{name}.parquet")
+    (release / "datapackage.json").write_text("{}", encoding="utf-8")
+    (release / "cds_open_data.duckdb").touch()
+    quality: dict[str, object] = {"checks_passed": 41, "checks_failed": 2}
+    written = write_catalog(release, tables, load_contracts(), RELEASE_ID, quality)
+    assert all(path.is_file() for path in written)
+    return release
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+class Page(HTMLParser):
+    """What the tests check in a page: links, headings, table headers, images."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, dict[str, str | None]]] = []  # (tag, url, attributes)
+        self.headings: list[int] = []
+        self.header_cells: list[dict[str, str | None]] = []
+        self.images: list[dict[str, str | None]] = []
+        self.start_tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.start_tags.append((tag, attributes))
+        for name in ("href", "src", "srcset", "data", "action", "poster"):
+            if attributes.get(name):
+                self.links.append((tag, attributes[name] or "", attributes))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "th":
+            self.header_cells.append(attributes)
+        if tag == "img":
+            self.images.append(attributes)
+
+
+def pages(catalog: Path) -> list[Path]:
+    return sorted(catalog.rglob("*.html"))
+
+
+def test_index_lists_every_table_with_title_rows_licence_and_quality(
+    catalog: Path, tables: dict[str, pl.DataFrame]
+) -> None:
+    index = read(catalog / "index.html")
+    for name, contract in load_contracts().items():
+        assert str(escape(contract.title.vi)) in index
+        assert str(escape(contract.title.en)) in index
+        assert f'class="rows">{tables[name].height}<' in index
+        for target in (f"{name}.csv", f"{name}.parquet", f"datasets/{name}.html"):
+            assert f'href="{target}"' in index
+    dti_title = str(escape(load_contracts()["dti_ranks"].title.vi))
+    assert index.index(dti_title) < index.index("Provincial Digital")  # Vietnamese first
+    assert 'href="datapackage.json"' in index and 'href="cds_open_data.duckdb"' in index
+    assert "CC-BY-4.0" in index and "2025-01-02 03:04 UTC" in index
+    assert "<dd>41</dd>" in index and "<dd>2</dd>" in index and "<dd>—</dd>" in index  # no conflicts given
+
+
+def test_without_quality_every_figure_shows_a_dash(tmp_path: Path, tables: dict[str, pl.DataFrame]) -> None:
+    write_catalog(tmp_path, tables, load_contracts(), "r1")
+    assert read(tmp_path / "index.html").count("<dd>—</dd>") == 4
+
+
+def test_dataset_pages_document_every_column_in_both_languages(
+    catalog: Path, tables: dict[str, pl.DataFrame]
+) -> None:
+    for name, contract in load_contracts().items():
+        page = read(catalog / "datasets" / f"{name}.html")
+        for column in contract.columns:
+            assert f"<code>{column.name}</code>" in page
+            assert str(escape(column.vi)) in page and str(escape(column.en)) in page
+        preview = page.split('id="preview"')[1]
+        assert preview.count("<tr>") == min(tables[name].height, 50) + 1  # + the header row
+
+
+def test_province_pages_show_each_fact_with_its_marked_evidence_and_source(catalog: Path) -> None:
+    vinh_long = read(catalog / "provinces" / "86.html")
+    assert "Năm 2022, Vĩnh Long xếp thứ <mark>30/63</mark> tỉnh" in vinh_long
+    assert "Ông <mark>Lê Văn An</mark>, Chủ tịch UBND tỉnh" in vinh_long
+    assert "<mark>98,5%</mark>" in vinh_long
+    assert f"<code>{VL_DOC}</code> · 2023-01-10" in vinh_long
+    assert "<b>" not in vinh_long and "&lt;b&gt;&#34;mới&#34;&lt;/b&gt; &amp; kế hoạch" in vinh_long
+    listing = read(catalog / "provinces" / "index.html")
+    assert all(f'href="{code}.html"' in listing for code in ("22", "46", "86"))
+    assert "Huế / Thừa Thiên Huế" in read(catalog / "provinces" / "46.html")
+
+
+def test_pages_load_nothing_from_outside_the_release_and_every_link_resolves(catalog: Path) -> None:
+    for path in pages(catalog):
+        text = read(path)
+        for tag, url, attributes in Page(text).links:
+            if re.match(r"(?i)([a-z][a-z0-9+.-]*:|//)", url):
+                assert (tag, url, attributes.get("rel")) == ("a", LICENSE["path"], "license"), path
+            elif url.startswith("#"):
+                assert f'id="{url[1:]}"' in text, f"{path}: {url}"
+            else:
+                assert (path.parent / url.split("#")[0]).resolve().is_file(), f"{path}: {url}"
+    stylesheet = read(catalog / "catalog.css")
+    assert "@import" not in stylesheet and "url(" not in stylesheet
+    for svg in (catalog / "charts").glob("*.svg"):
+        assert not re.search(r"(?i)(href|src)\s*=\s*[\"']?(https?:)?//|<image|@import|url\(", read(svg)), svg
+
+
+def test_every_page_is_accessible_by_construction(catalog: Path) -> None:
+    for path in pages(catalog):
+        text = read(path)
+        page = Page(text)
+        assert text.startswith('<!DOCTYPE html>\n<html lang="vi">') and '<meta charset="utf-8">' in text
+        assert page.headings.count(1) == 1 and page.headings[0] == 1, path
+        assert all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False)), path
+        assert all(cell.get("scope") in ("col", "row") for cell in page.header_cells), path
+        assert all(image.get("alt") for image in page.images), path
+        assert page.start_tags[page.start_tags.index(("body", {})) + 1][1].get("class") == "skip-link"
+        assert 'id="main"' in text
+
+
+def test_charts_are_valid_svg_with_vietnamese_text_and_their_data_beside_them(catalog: Path) -> None:
+    charts = catalog / "charts"
+    names = {p.stem for p in charts.glob("*.svg")}
+    assert names == {"dti_overall", "pillars_86", "pillars_46", "indicator_dossier_online_pct"}
+    for name in names:
+        root = ET.fromstring(read(charts / f"{name}.svg"))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+        assert re.search(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", texts), name
+        assert (charts / f"{name}.csv").is_file()
+    index = Page(read(catalog / "index.html"))
+    assert [i["src"] for i in index.images] == ["charts/dti_overall.svg"]
+    assert "hạng 1 (tốt nhất) ở trên cùng" in (index.images[0]["alt"] or "")
+    assert 'src="../charts/pillars_86.svg"' in read(catalog / "provinces" / "86.html")
+
+
+def test_the_rank_chart_takes_the_rank_most_documents_state(catalog: Path) -> None:
+    data = pl.read_csv(catalog / "charts" / "dti_overall.csv", schema_overrides={"province_code": pl.String})
+    hue = data.filter((pl.col("province_code") == "46") & (pl.col("edition_year") == 2022)).row(0, named=True)
+    assert (hue["province"], hue["rank"], hue["reported"], hue["reports"]) == ("Thừa Thiên Huế", 4, "4; 9", 3)
+
+
+def test_consensus_breaks_ties_by_the_latest_document() -> None:
+    ranks = pl.DataFrame(
+        {"key": ["x", "x"], "rank": [5, 7], "document_date": [date(2023, 1, 1), date(2024, 1, 1)]}
+    )
+    assert consensus_ranks(ranks, ["key"])["rank"].to_list() == [7]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "raw_text", "expected"),
+    [
+        ("đạt 98,5% & hơn", "98,5%", "đạt <mark>98,5%</mark> &amp; hơn"),
+        ("<i>không</i> khớp", "xyz", "&lt;i&gt;không&lt;/i&gt; khớp"),
+        (None, None, ""),
+    ],
+)
+def test_mark_evidence_escapes_and_marks_the_raw_text(
+    evidence: str | None, raw_text: str | None, expected: str
+) -> None:
+    assert str(mark_evidence(evidence, raw_text)) == expected
+
+
+def test_quality_figures_come_from_the_gate_report() -> None:
+    from warehouse.release_notes import QualityReport
+
+    report = QualityReport(
+        checks=pl.DataFrame({"check": ["a", "b", "c"], "success": [True, True, False]}),
+        quarantined=pl.DataFrame({"row_key": ["r1", "r1", "r2"]}),
+        findings={"no_conflicting_ranks": pl.DataFrame({"province_code": ["86"]})},
+    )
+    assert quality_from_report(report) == {
+        "checks_passed": 2,
+        "checks_failed": 1,
+        "quarantined_rows": 2,
+        "conflicts": 1,
+    }

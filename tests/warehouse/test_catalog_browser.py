@@ -1,0 +1,89 @@
+"""The catalog of a release built from the sample corpus, opened from file:// in a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from cds import pipeline
+from cds.settings import PROJECT_ROOT, Settings
+from expectations.contracts import load_contracts
+from tests.browser import BrowserUnavailable, DevTools, headless_chromium
+from tests.conftest import SAMPLES_DIR
+from transforms.frames import extract_fact_frames
+from warehouse.catalog import quality_from_report, write_catalog
+from warehouse.publish import PUBLISHED_TABLES
+
+pytestmark = pytest.mark.integration
+
+SCREENSHOT = PROJECT_ROOT / "docs" / "catalog.png"
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real release of the sample corpus (no Prefect), with its catalog written into it."""
+    root = tmp_path_factory.mktemp("catalog")
+    settings = Settings(
+        source_dir=SAMPLES_DIR, warehouse_path=root / "cds.duckdb", public_dir=root / "public"
+    )
+    pipeline.prepare_warehouse(settings)
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    pipeline.stage_facts(settings, extract_fact_frames(pipeline.select_documents_to_extract(settings)))
+    gate = pipeline.validate_staged(settings, "run-1")
+    published = pipeline.publish_release(settings, gate)
+    tables = {name: pl.read_parquet(published.path / f"{name}.parquet") for name in PUBLISHED_TABLES}
+    quality = quality_from_report(gate.report())
+    write_catalog(published.path, tables, load_contracts(), published.release_id, quality)
+    return published.path
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    try:
+        with headless_chromium(tmp_path / "profile") as tools:
+            yield tools
+    except BrowserUnavailable as reason:
+        pytest.skip(str(reason))
+
+
+def test_catalog_renders_offline_without_errors(release: Path, browser: DevTools, tmp_path: Path) -> None:
+    browser.navigate((release / "index.html").as_uri())
+    assert browser.evaluate("document.querySelectorAll('li.dataset').length") == len(PUBLISHED_TABLES)
+    assert browser.evaluate("document.querySelector('h1').innerText") == "Dữ liệu mở chuyển đổi số cấp tỉnh"
+    assert charts_drawn(browser) == 1
+    screenshot = browser.screenshot(tmp_path / "catalog.png")
+    browser.press_tab()
+    assert browser.evaluate("document.activeElement.className") == "skip-link"
+
+    browser.navigate((release / "datasets" / "dti_ranks.html").as_uri())
+    assert browser.evaluate("document.querySelectorAll('#preview ~ div tbody tr').length") > 0
+
+    province = next((release / "charts").glob("pillars_*.svg")).stem.removeprefix("pillars_")
+    browser.navigate((release / "provinces" / f"{province}.html").as_uri())
+    assert browser.evaluate("document.querySelectorAll('blockquote.evidence mark').length") > 0
+    assert charts_drawn(browser) == 1
+
+    browser.navigate((release / "indicators.html").as_uri())
+    assert charts_drawn(browser) >= 1
+
+    assert browser.errors() == []
+    outside = [url for url in browser.requested_urls() if not url.startswith(release.as_uri() + "/")]
+    assert outside == []
+    assert screenshot.read_bytes().startswith(b"\x89PNG")
+    if os.environ.get("CDS_UPDATE_SCREENSHOT") == "1":
+        shutil.copyfile(screenshot, SCREENSHOT)
+
+
+def charts_drawn(browser: DevTools) -> int:
+    """How many chart images loaded and have a size (a broken image has naturalWidth 0)."""
+    return int(
+        browser.evaluate(
+            "[...document.querySelectorAll('figure.chart img')]"
+            ".filter(i => i.complete && i.naturalWidth > 0 && i.alt).length"
+        )
+    )

@@ -1,0 +1,557 @@
+"""The human face of a release: static HTML catalog pages and SVG charts written next to the data.
+
+Everything is rendered ahead of time (Jinja2 pages, Vega-Lite specs turned into SVG by vl-convert)
+and every link is relative, so the release folder reads the same from `file://`, a static host or
+an archive, with no JavaScript and nothing fetched from the internet. Texts come from the table
+contracts, the single source of documentation; Vietnamese first, English second.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+import vl_convert
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from expectations.contracts import Contract
+from warehouse.datapackage import LICENSE
+
+if TYPE_CHECKING:
+    from warehouse.release_notes import QualityReport
+
+TEMPLATES_DIR = Path(__file__).parent / "catalog_templates"
+STYLESHEET = "catalog.css"
+OPEN_DATA_DB = "cds_open_data.duckdb"  # same name as warehouse.publish writes; not imported to avoid a cycle
+PREVIEW_ROWS = 50
+FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
+MIN_INDICATOR_PROVINCES = 3  # a bar chart of fewer provinces says nothing a table would not
+MAX_INDICATOR_CHARTS = 8
+FONT_STACK = "system-ui, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
+QUALITY_KEYS = ("checks_passed", "checks_failed", "quarantined_rows", "conflicts")
+QUALITY_DIR = "quality"  # written by warehouse.release_notes before the catalog; linked when present
+CONFLICTS_FINDING = "no_conflicting_ranks"  # expectations/checks/assert_no_conflicting_ranks.sql
+PILLARS: dict[str, tuple[str, str]] = {
+    "overall": ("Tổng thể", "Overall"),
+    "digital_government": ("Chính quyền số", "Digital government"),
+    "digital_economy": ("Kinh tế số", "Digital economy"),
+    "digital_society": ("Xã hội số", "Digital society"),
+    "digital_infrastructure": ("Hạ tầng số", "Digital infrastructure"),
+    "awareness": ("Nhận thức số", "Awareness"),
+    "institutions": ("Thể chế số", "Institutions"),
+    "data": ("Dữ liệu số", "Data"),
+    "activities": ("Hoạt động chuyển đổi số", "Activities"),
+    "cybersecurity": ("An toàn thông tin mạng", "Cybersecurity"),
+    "human_resources": ("Nhân lực số", "Human resources"),
+}
+# The figure's caption carries the chart's title; these sizes stay legible when scaled down.
+CHART_CONFIG = {
+    "font": FONT_STACK,
+    "background": "white",
+    "view": {"stroke": "#ccc"},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12},
+    "title": {"fontSize": 14},
+    "text": {"fontSize": 12},
+}
+VI_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}  # d3-format
+# Dark enough for text on white (labels take the line's colour); repeats are told apart by label.
+LINE_COLOURS = (
+    "#1b5e9e",
+    "#c0392b",
+    "#2e7d32",
+    "#6a3d9a",
+    "#b35900",
+    "#00838f",
+    "#8e244d",
+    "#5d6d1e",
+    "#37474f",
+    "#d81b60",
+)
+_HEX_ID = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A rendered chart with the data behind it, both as files relative to the release root."""
+
+    svg: str
+    csv: str
+    title: str
+    alt: str
+    width: int
+    height: int
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def write_catalog(
+    release_dir: Path,
+    tables: dict[str, pl.DataFrame],
+    contracts: dict[str, Contract],
+    release_id: str,
+    quality: dict[str, object] | None = None,
+) -> list[Path]:
+    """Write the catalog pages, charts and stylesheet into `release_dir`; return the files written.
+
+    `quality` may hold `checks_passed`, `checks_failed`, `quarantined_rows` and `conflicts`
+    (see `quality_from_report`); anything missing shows as "—".
+    """
+    env = _environment()
+    written = [_copy_stylesheet(release_dir)]
+    common = {
+        "release_id": release_id,
+        "updated": _release_date(release_id),
+        "licence": LICENSE,
+    }
+    provinces = _province_summaries(tables)
+    dti_chart = _dti_overall_chart(release_dir, tables["dti_ranks"], tables["provinces"])
+    indicator_charts = _indicator_charts(release_dir, tables["metrics"], tables["indicators"])
+    written += [
+        release_dir / c for chart in (dti_chart, *indicator_charts) if chart for c in (chart.svg, chart.csv)
+    ]
+
+    def page(path: str, template: str, **context: Any) -> None:
+        root = "../" * path.count("/")
+        html = env.get_template(template).render(root=root, **common, **context)
+        target = release_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        written.append(target)
+
+    datasets = [_dataset_summary(name, contracts[name], tables[name]) for name in contracts if name in tables]
+    page(
+        "index.html",
+        "index.html",
+        datasets=datasets,
+        quality=_quality_items(quality),
+        quality_files=sorted(p.name for p in (release_dir / QUALITY_DIR).glob("*") if p.is_file()),
+        quality_dir=QUALITY_DIR,
+        dti_chart=dti_chart,
+        province_count=len(provinces),
+        indicator_chart_count=len(indicator_charts),
+        open_data_db=OPEN_DATA_DB,
+    )
+    for dataset in datasets:
+        page(f"datasets/{dataset['name']}.html", "dataset.html", dataset=dataset, open_data_db=OPEN_DATA_DB)
+    page("provinces/index.html", "provinces.html", provinces=provinces)
+    for province in provinces:
+        chart = _pillar_chart(release_dir, province["code"], tables["dti_ranks"])
+        if chart:
+            written += [release_dir / chart.svg, release_dir / chart.csv]
+        facts = _province_facts(tables, province["code"])
+        page(f"provinces/{province['code']}.html", "province.html", province=province, chart=chart, **facts)
+    page("indicators.html", "indicators.html", charts=indicator_charts)
+    return written
+
+
+def quality_from_report(report: QualityReport) -> dict[str, object]:
+    """The catalog's quality figures from the gate's publishable report."""
+    checks = report.checks
+    failed = checks.filter(~pl.col("success")).height if checks.height else 0
+    quarantined = report.quarantined
+    quality: dict[str, object] = {
+        "checks_passed": checks.height - failed,
+        "checks_failed": failed,
+        "quarantined_rows": quarantined["row_key"].n_unique() if "row_key" in quarantined.columns else 0,
+    }
+    if CONFLICTS_FINDING in report.findings:
+        quality["conflicts"] = report.findings[CONFLICTS_FINDING].height
+    return quality
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cell"] = _cell
+    env.filters["number"] = _vi_number
+    env.filters["evidence"] = mark_evidence
+    env.filters["pillar"] = lambda code: " / ".join(PILLARS.get(code, (code, code)))
+    return env
+
+
+def _copy_stylesheet(release_dir: Path) -> Path:
+    release_dir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(TEMPLATES_DIR / STYLESHEET, release_dir / STYLESHEET))
+
+
+def _release_date(release_id: str) -> str:
+    """Release ids are UTC timestamps (see warehouse.publish); show them as a readable date."""
+    try:
+        stamp = datetime.strptime(release_id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return release_id
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _quality_items(quality: dict[str, object] | None) -> list[tuple[str, str, object]]:
+    labels = {
+        "checks_passed": ("Số kiểm tra đạt", "Checks passed"),
+        "checks_failed": ("Số kiểm tra không đạt", "Checks failed"),
+        "quarantined_rows": ("Số dòng bị cách ly", "Quarantined rows"),
+        "conflicts": ("Số xung đột", "Conflicts"),
+    }
+    values = quality or {}
+    return [(*labels[key], values.get(key, "—")) for key in QUALITY_KEYS]
+
+
+def _dataset_summary(name: str, contract: Contract, frame: pl.DataFrame) -> dict[str, Any]:
+    preview = frame.head(PREVIEW_ROWS)
+    return {
+        "name": name,
+        "contract": contract,
+        "rows": frame.height,
+        "preview_columns": preview.columns,
+        "preview_rows": preview.rows(),
+    }
+
+
+def mark_evidence(evidence: str | None, raw_text: str | None) -> Markup:
+    """The evidence sentence, escaped, with the fact's raw text wrapped in `<mark>`.
+
+    Offsets are relative to the whole document, which a release does not carry, so the first
+    occurrence of the raw text in its sentence stands for the span.
+    """
+    sentence = evidence or ""
+    at = sentence.find(raw_text) if raw_text else -1
+    if at < 0 or not raw_text:
+        return escape(sentence)
+    end = at + len(raw_text)
+    return (
+        escape(sentence[:at])
+        + Markup("<mark>")
+        + escape(raw_text)
+        + Markup("</mark>")
+        + escape(sentence[end:])
+    )
+
+
+def _cell(value: object) -> Markup:
+    """A preview cell: sha256 ids shortened (full value in the tooltip), missing values empty."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, str) and _HEX_ID.fullmatch(value):
+        return Markup('<abbr title="{}">{}…</abbr>').format(value, value[:10])
+    if isinstance(value, float):
+        return escape(f"{value:g}")
+    return escape(str(value))
+
+
+def _vi_number(value: float | int | None) -> str:
+    """Vietnamese notation (1.234,5) for the figures shown beside Vietnamese evidence."""
+    if value is None:
+        return ""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+# --- provinces ---------------------------------------------------------------------------------
+
+
+def _province_summaries(tables: dict[str, pl.DataFrame]) -> list[dict[str, Any]]:
+    """Every province code that has at least one fact, with its names and fact counts."""
+    counts: dict[str, dict[str, int]] = {}
+    for table in FACT_TABLES:
+        for code, n in tables[table].group_by("province_code").len().drop_nulls("province_code").iter_rows():
+            counts.setdefault(code, dict.fromkeys(FACT_TABLES, 0))[table] = n
+    names = _province_names(tables["provinces"])
+    return [
+        {"code": code, "name": _display_name(code, names, tables), "counts": counts[code]}
+        for code in sorted(counts)
+    ]
+
+
+def _province_names(provinces: pl.DataFrame) -> dict[tuple[str, str], str]:
+    """Names by (code, regime): codes repeat across the 63- and 34-province regimes."""
+    return {
+        (code, regime): name
+        for code, regime, name in provinces.select("province_code", "regime", "name").iter_rows()
+    }
+
+
+def _display_name(code: str, names: dict[tuple[str, str], str], tables: dict[str, pl.DataFrame]) -> str:
+    known = [names[(code, regime)] for regime in ("34", "63") if (code, regime) in names]
+    if not known:
+        known = sorted({n for t in FACT_TABLES for n in _names_in(tables[t], code)})
+    return " / ".join(dict.fromkeys(known)) or code
+
+
+def _names_in(frame: pl.DataFrame, code: str) -> list[str]:
+    return frame.filter(pl.col("province_code") == code)["province_name"].drop_nulls().to_list()
+
+
+def _province_facts(tables: dict[str, pl.DataFrame], code: str) -> dict[str, list[dict[str, Any]]]:
+    def rows(table: str, order: list[str], descending: list[bool]) -> list[dict[str, Any]]:
+        facts = tables[table].filter(pl.col("province_code") == code)
+        return facts.sort(order, descending=descending, nulls_last=True).to_dicts()
+
+    labels = dict(tables["indicators"].select("indicator_code", "label_vi").iter_rows())
+    metrics = rows("metrics", ["document_date", "indicator_code"], [True, False])
+    for metric in metrics:
+        metric["indicator_label"] = labels.get(metric["indicator_code"])
+    ranks = rows("dti_ranks", ["edition_year", "pillar"], [True, False])
+    ranks.sort(key=lambda r: (-(r["edition_year"] or 0), r["pillar"] != "overall"))
+    return {
+        "ranks": ranks,
+        "metrics": metrics,
+        "officials": rows("officials", ["document_date", "person_name"], [True, False]),
+        "legal_refs": rows("legal_refs", ["document_date", "kind", "number"], [True, False, False]),
+    }
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def consensus_ranks(ranks: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """One rank per key for charting, because reports disagree: the value most documents state,
+    then the latest stated, then the best. Every stated value stays visible in `reported`."""
+    votes = ranks.group_by([*keys, "rank"]).agg(
+        pl.len().alias("votes"), pl.col("document_date").max().alias("latest")
+    )
+    chosen = votes.sort(["votes", "latest", "rank"], descending=[True, True, False], nulls_last=True).unique(
+        list(keys), keep="first", maintain_order=True
+    )
+    reported = ranks.group_by(list(keys)).agg(
+        pl.col("rank").unique().sort().cast(pl.String).str.join("; ").alias("reported"),
+        pl.len().alias("reports"),
+    )
+    return chosen.join(reported, on=list(keys)).drop("votes", "latest").sort(list(keys))
+
+
+def _dti_overall_chart(release_dir: Path, dti: pl.DataFrame, provinces: pl.DataFrame) -> Chart | None:
+    """Overall rank over editions, one labelled line per province ranked in two editions or more
+    (a single rank is no trend, and fewer lines stay tellable apart); one panel per denominator,
+    because ranks out of 63 and out of 34 are not on one scale."""
+    series = ["province_code", "out_of"]
+    stated = dti.filter((pl.col("pillar") == "overall") & pl.col("out_of").is_not_null())
+    ranked = consensus_ranks(stated, [*series, "edition_year"])
+    lines = ranked.filter(pl.col("edition_year").n_unique().over(series) >= 2)
+    if lines.is_empty():
+        return None
+    points = _with_regime_names(lines, provinces).with_columns(
+        (pl.col("edition_year") == pl.col("edition_year").max().over(series)).alias("last")
+    )
+    panels = [
+        _rank_panel(points.filter(pl.col("out_of") == n), n)
+        for n in sorted(points["out_of"].unique(), reverse=True)
+    ]
+    first, last = int(points["edition_year"].min()), int(points["edition_year"].max())  # type: ignore[arg-type]
+    alt = (
+        f"Biểu đồ đường: thứ hạng DTI tổng thể của {points['province'].n_unique()} tỉnh, thành phố "
+        f"qua các kỳ {first}–{last}; trục tung đảo ngược, hạng 1 (tốt nhất) ở trên cùng. "
+        "Overall DTI rank by province and edition, best at the top; the data is in the table below."
+    )
+    data = points.select("province", "province_code", "edition_year", "rank", "out_of", "reported", "reports")
+    title = "Thứ hạng DTI tổng thể / Overall DTI rank"
+    return _render(release_dir, "dti_overall", {"hconcat": panels}, data, title, alt)
+
+
+def _with_regime_names(points: pl.DataFrame, provinces: pl.DataFrame) -> pl.DataFrame:
+    """Name each point as the province its code meant in the ranking's regime (63 or 34)."""
+    names = provinces.select(
+        "province_code", pl.col("regime").cast(pl.Int64).alias("out_of"), pl.col("name").alias("province")
+    )
+    named = points.with_columns(pl.col("out_of").cast(pl.Int64)).join(
+        names, on=["province_code", "out_of"], how="left"
+    )
+    return named.with_columns(pl.col("province").fill_null(pl.col("province_code"))).sort(
+        "province", "edition_year"
+    )
+
+
+def _rank_panel(points: pl.DataFrame, out_of: int) -> dict[str, Any]:
+    colour = {"field": "province", "type": "nominal", "legend": None, "scale": {"range": list(LINE_COLOURS)}}
+    return {
+        "title": f"Hạng trên {out_of} tỉnh / Rank out of {out_of}",
+        "width": 60 * points["edition_year"].n_unique() + 120,
+        "height": 360,
+        "data": {"values": _records(points)},
+        "encoding": {
+            "x": {
+                "field": "edition_year",
+                "type": "ordinal",
+                "title": "Kỳ DTI (năm dữ liệu) / Edition",
+                "axis": {"labelAngle": 0},
+            },
+            "y": {
+                "field": "rank",
+                "type": "quantitative",
+                "title": "Hạng (1 = tốt nhất) / Rank (1 = best)",
+                "scale": {"domain": [1, out_of], "reverse": True, "nice": False},
+                "axis": {
+                    "values": [1, 10, 20, 30, 40, 50, 60] if out_of > 34 else [1, 5, 10, 15, 20, 25, 30]
+                },
+            },
+            "color": colour,
+        },
+        "layer": [
+            {"mark": {"type": "line", "point": {"size": 45}, "strokeWidth": 2}},
+            {
+                "transform": [{"filter": "datum.last"}],
+                "mark": {"type": "text", "align": "left", "dx": 7, "fontSize": 11},
+                "encoding": {"text": {"field": "province"}},
+            },
+        ],
+    }
+
+
+def _pillar_chart(release_dir: Path, code: str, dti: pl.DataFrame) -> Chart | None:
+    """The pillar ranks of a province's latest edition that states more than one pillar."""
+    ranks = dti.filter((pl.col("province_code") == code) & pl.col("edition_year").is_not_null())
+    per_edition = ranks.group_by("edition_year").agg(pl.col("pillar").n_unique().alias("pillars"))
+    editions = per_edition.filter(pl.col("pillars") > 1)["edition_year"]
+    if editions.is_empty():
+        return None
+    edition = int(editions.max())  # type: ignore[arg-type]
+    latest = ranks.filter(pl.col("edition_year") == edition)
+    out_of = int(latest["out_of"].max() or 63)  # type: ignore[arg-type]
+    points = consensus_ranks(latest, ["pillar"]).with_columns(
+        pl.col("pillar")
+        .replace_strict({k: f"{vi} / {en}" for k, (vi, en) in PILLARS.items()}, default=pl.col("pillar"))
+        .alias("label")
+    )
+    spec = _pillar_spec(points, edition, out_of)
+    alt = (
+        f"Biểu đồ cột: thứ hạng {points.height} trụ cột DTI năm {edition} của tỉnh mã {code} "
+        f"(trên {out_of} tỉnh; cột ngắn hơn là tốt hơn). "
+        f"Pillar ranks for edition {edition}; shorter bars are better; the data is in the table below."
+    )
+    data = points.select("pillar", "label", "rank", "reported", "reports").with_columns(
+        pl.lit(edition).alias("edition_year"), pl.lit(out_of).alias("out_of")
+    )
+    title = f"Hồ sơ trụ cột DTI {edition} / DTI pillar profile {edition}"
+    return _render(release_dir, f"pillars_{code}", spec, data, title, alt)
+
+
+def _pillar_spec(points: pl.DataFrame, edition: int, out_of: int) -> dict[str, Any]:
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "title": None,
+        "sort": list(points.sort("rank")["label"]),
+        "axis": {"labelLimit": 320},
+    }
+    x = {
+        "field": "rank",
+        "type": "quantitative",
+        "title": f"Hạng trên {out_of} (1 = tốt nhất) / Rank out of {out_of} (1 = best)",
+        "scale": {"domain": [0, out_of]},
+    }
+    return {
+        "width": 480,
+        "data": {"values": _records(points)},
+        "encoding": {"y": y, "x": x},
+        "layer": [
+            {"mark": {"type": "bar", "color": "#2b6cb0"}},
+            {"mark": {"type": "text", "align": "left", "dx": 4}, "encoding": {"text": {"field": "rank"}}},
+        ],
+    }
+
+
+def _indicator_charts(release_dir: Path, metrics: pl.DataFrame, indicators: pl.DataFrame) -> list[Chart]:
+    """A bar chart per indicator reported by enough provinces: each province's latest figure."""
+    coded = metrics.filter(pl.col("indicator_code").is_not_null() & pl.col("province_code").is_not_null())
+    reach = coded.group_by("indicator_code").agg(pl.col("province_code").n_unique().alias("provinces"))
+    chosen = (
+        reach.filter(pl.col("provinces") >= MIN_INDICATOR_PROVINCES)
+        .sort(["provinces", "indicator_code"], descending=[True, False])["indicator_code"]
+        .head(MAX_INDICATOR_CHARTS)
+    )
+    labels = {row["indicator_code"]: row for row in indicators.to_dicts()}
+    return [
+        _indicator_chart(release_dir, code, coded.filter(pl.col("indicator_code") == code), labels.get(code))
+        for code in chosen
+    ]
+
+
+def _indicator_chart(
+    release_dir: Path, code: str, facts: pl.DataFrame, label: dict[str, Any] | None
+) -> Chart:
+    latest = facts.sort(["document_date", "value"], descending=True, nulls_last=True).unique(
+        "province_code", keep="first", maintain_order=True
+    )
+    data = latest.select(
+        # Codes, not names, identify provinces: one name may hold two codes across the 2025 merger.
+        pl.format("{} ({})", pl.col("province_name").fill_null("?"), "province_code").alias("province"),
+        "province_code",
+        "value",
+        "unit",
+        "document_date",
+        "source_path",
+    ).sort("value", descending=True)
+    vi, en, unit = (label["label_vi"], label["label_en"], label["unit"]) if label else (code, code, "")
+    spec = {
+        "width": 480,
+        "data": {"values": _records(data)},
+        "encoding": {
+            "y": {
+                "field": "province",
+                "type": "nominal",
+                "title": None,
+                "sort": "-x",
+                "axis": {"labelLimit": 240},
+            },
+            "x": {"field": "value", "type": "quantitative", "title": f"{vi} ({unit})"},
+        },
+        "layer": [
+            {"mark": {"type": "bar", "color": "#2f855a"}},
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4},
+                "encoding": {"text": {"field": "value", "format": ","}},
+            },
+        ],
+    }
+    alt = (
+        f"Biểu đồ cột: {vi} ({unit}) theo tỉnh, số liệu mới nhất của {data.height} tỉnh. "
+        f"{en} by province, latest figure of {data.height} provinces; the data is in the table below."
+    )
+    return _render(release_dir, f"indicator_{code}", spec, data, f"{vi} / {en}", alt)
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()} for row in frame.to_dicts()
+    ]
+
+
+def _render(
+    release_dir: Path, slug: str, spec: dict[str, Any], data: pl.DataFrame, title: str, alt: str
+) -> Chart:
+    """Render a Vega-Lite spec to SVG offline and write it with its data as CSV under charts/."""
+    svg = vl_convert.vegalite_to_svg(
+        {**spec, "config": CHART_CONFIG}, allowed_base_urls=[], format_locale=VI_NUMBERS
+    )
+    folder = release_dir / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{slug}.svg").write_text(svg, encoding="utf-8")
+    data.write_csv(folder / f"{slug}.csv")
+    width, height = _svg_size(svg)
+    return Chart(
+        svg=f"charts/{slug}.svg",
+        csv=f"charts/{slug}.csv",
+        title=title,
+        alt=alt,
+        width=width,
+        height=height,
+        headers=tuple(data.columns),
+        rows=tuple(data.rows()),
+    )
+
+
+def _svg_size(svg: str) -> tuple[int, int]:
+    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    return (round(float(found[1])), round(float(found[2]))) if found else (600, 400)
