@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -16,11 +17,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from cds.settings import get_settings
+from cds.settings import Settings, get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # pipes get whole rows
 
 QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -87,6 +88,19 @@ def extract(
             progress.advance(bar)
 
 
+@contextmanager
+def _exclusive(settings: Settings) -> Iterator[None]:
+    """Hold the warehouse writer lock, or exit with the reason another run holds it."""
+    from cds.locking import PipelineBusyError, writer_lock
+
+    try:
+        with writer_lock(settings.warehouse_path, settings.lock_wait_seconds):
+            yield
+    except PipelineBusyError as busy:
+        err.print(f"[yellow]Not run:[/yellow] {busy}")
+        raise typer.Exit(3) from None
+
+
 def _expand_inputs(paths: list[Path]) -> Iterator[tuple[str, Path]]:
     from cds.sources import SourceError, list_report_files
 
@@ -128,8 +142,9 @@ def validate() -> None:
     from cds.pipeline import prepare_warehouse, validate_staged
 
     settings = get_settings()
-    prepare_warehouse(settings)
-    gate = validate_staged(settings, f"validate-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    with _exclusive(settings):
+        prepare_warehouse(settings)
+        gate = validate_staged(settings, f"validate-{datetime.now(UTC):%Y%m%dT%H%M%S}")
     colours = {"pass": "green", "quarantined": "yellow", "warn": "yellow", "fail": "red"}
     table = Table(
         "table",
@@ -166,7 +181,8 @@ def publish(
     from flows.publish_open_data import publish as publish_flow
     from flows.publish_open_data import release_of
 
-    state = publish_flow(f"publish-{datetime.now(UTC):%Y%m%dT%H%M%S}", return_state=True)
+    with _exclusive(get_settings()):
+        state = publish_flow(f"publish-{datetime.now(UTC):%Y%m%dT%H%M%S}", return_state=True)
     if state.is_failed() or state.is_crashed():
         err.print(f"[red]Not published:[/red] {state.message}")
         raise typer.Exit(1)
@@ -178,10 +194,12 @@ def _publish_dry_run() -> None:
     from cds.pipeline import preview_release, validate_staged
 
     settings = get_settings()
-    gate = validate_staged(settings, f"dry-run-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    with _exclusive(settings):
+        gate = validate_staged(settings, f"dry-run-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+        preview = preview_release(settings)
     out.print(gate.summary())
-    table = Table("table", "rows now", "rows after publishing", title="Dry run: nothing is written")
-    for name, (now, after) in preview_release(settings).items():
+    table = Table("table", "rows now", "rows after publishing", title="Dry run: no release is written")
+    for name, (now, after) in preview.items():
         table.add_row(name, str(now), str(after))
     out.print(table)
     if not gate.passed:
@@ -207,8 +225,9 @@ def releases() -> None:
 
 @app.command()
 def status(limit: Annotated[int, typer.Option(help="How many runs to show")] = 10) -> None:
-    """Show the last runs and the row counts of the published tables."""
+    """Show the last runs (what each read, loaded and published) and the latest release's tables."""
     from warehouse.database import connect
+    from warehouse.publish import read_manifest
     from warehouse.runs import recent_runs
 
     settings = get_settings()
@@ -217,10 +236,34 @@ def status(limit: Annotated[int, typer.Option(help="How many runs to show")] = 1
         return
     with connect(settings.warehouse_path, read_only=True) as con:
         runs = recent_runs(con, limit)
-    table = Table(*runs.columns, title=f"Last runs ({settings.warehouse_path})")
-    for row in runs.iter_rows():
-        table.add_row(*("" if v is None else str(v) for v in row))
+    table = Table(
+        "run",
+        "status",
+        "started (UTC)",
+        "files",
+        "new docs",
+        "unreadable",
+        "facts",
+        "release",
+        title=f"Last runs ({settings.warehouse_path})",
+    )
+    for run in runs.iter_rows(named=True):
+        table.add_row(
+            run["run_id"][:8],
+            run["status"],
+            f"{run['started_at']:%Y-%m-%d %H:%M}",
+            *(_count(run[k]) for k in ("files_seen", "documents_new", "ingest_errors", "facts_loaded")),
+            run["release_id"] or "",
+        )
     out.print(table)
+    manifest = read_manifest(settings.public_dir / "latest")
+    if manifest:
+        counts = ", ".join(f"{name} {rows}" for name, rows in manifest["row_counts"].items())
+        out.print(f"Latest release {manifest['release_id']}: {counts}")
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 @app.command()
