@@ -1,0 +1,130 @@
+"""One timed build (ingest → extract → load → gate → publish) with the plain stage functions.
+
+Run as its own process by `bench/run.py`, so the peak RSS it reports (getrusage of itself) is
+the build's alone, not the benchmark driver's, and each build starts as a nightly run would:
+cold imports, a warehouse file on disk. Prints one JSON object on stdout.
+
+    python -m bench.build --source DIR --warehouse FILE --public DIR [--sql-gate] [--flow]
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+RUN_ID = "bench"
+
+
+def call(stage: Callable[..., T], settings: Any, **optional: Any) -> T:
+    """Call a stage with the optional arguments its current signature takes (run_id, gate):
+    the stage API is still moving, and the benchmark should time whichever version is checked out."""
+    accepted = inspect.signature(stage).parameters
+    return stage(settings, **{k: v for k, v in optional.items() if k in accepted})
+
+
+def timed(times: dict[str, float], stage: str, work: Callable[[], T]) -> T:
+    began = time.perf_counter()
+    result = work()
+    times[stage] = times.get(stage, 0.0) + time.perf_counter() - began
+    return result
+
+
+def build(source: Path, warehouse: Path, public: Path, sql_gate: bool) -> dict[str, Any]:
+    """The five stages in the nightly flow's order, each timed; the gate optionally also as SQL."""
+    from cds import pipeline
+    from cds.settings import Settings
+    from transforms.frames import FactFrames, extract_fact_frames
+
+    settings = Settings(source_dir=source, warehouse_path=warehouse, public_dir=public)
+    times: dict[str, float] = {}
+    timed(times, "ingest", lambda: pipeline.prepare_warehouse(settings))
+    summary = timed(times, "ingest", lambda: pipeline.ingest_source(settings, source, RUN_ID))
+    documents = timed(times, "extract", lambda: pipeline.select_documents_to_extract(settings))
+    size = settings.extract_batch_size
+    batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
+    facts = timed(times, "extract", lambda: FactFrames.concat([extract_fact_frames(b) for b in batches]))
+    staged = timed(times, "load", lambda: pipeline.stage_facts(settings, facts))
+    gate = timed(times, "gate", lambda: call(pipeline.validate_staged, settings, run_id=RUN_ID))
+    result: dict[str, Any] = {
+        "files_seen": summary.files_seen,
+        "files_new": summary.files_new,
+        "documents_new": summary.documents_new,
+        "documents_extracted": documents.height,
+        "facts_staged": sum(v for k, v in staged.items() if k != "documents"),
+        "gate_passed": gate.passed,
+        "gate_checks": len(gate.checks),
+        "gate_summary": gate.summary(),
+    }
+    if sql_gate:
+        result.update(compare_sql_gate(settings, gate))
+    if gate.passed:
+        release = timed(times, "publish", lambda: call(pipeline.publish_release, settings, gate=gate))
+        result["release_created"] = release.created
+        result["published_rows"] = release.row_counts
+    result["stages"] = times
+    result["total_s"] = sum(times.values())
+    return result
+
+
+def compare_sql_gate(settings: Any, gate: Any) -> dict[str, Any]:
+    """Time the same checks as SQL on the same audit state, and say whether they agree."""
+    from bench.gate_sql import run_sql_gate
+    from warehouse.database import connect
+
+    began = time.perf_counter()
+    with connect(settings.warehouse_path) as con:
+        sql_checks = run_sql_gate(con, "audit")
+    elapsed = time.perf_counter() - began
+    gx = {(c.table, c.check): c.success for c in gate.checks}
+    sql = {(c.table, c.check): c.success for c in sql_checks}
+    return {
+        "sql_gate_s": elapsed,
+        "sql_gate_checks": len(sql_checks),
+        "sql_gate_agrees": gx == sql,
+        "sql_gate_differences": sorted(f"{t}.{c}" for (t, c) in gx.keys() ^ sql.keys())
+        + sorted(f"{t}.{c}" for (t, c) in gx.keys() & sql.keys() if gx[(t, c)] != sql[(t, c)]),
+    }
+
+
+def run_flow(source: Path) -> dict[str, Any]:
+    """The Prefect `nightly` flow end to end (settings come from CDS_* in the environment)."""
+    began = time.perf_counter()
+    from flows.nightly import nightly
+
+    imported = time.perf_counter()
+    state = nightly(str(source), return_state=True)
+    done = time.perf_counter()
+    return {"flow_import_s": imported - began, "flow_s": done - imported, "flow_state": state.type.value}
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, required=True)
+    parser.add_argument("--warehouse", type=Path)
+    parser.add_argument("--public", type=Path)
+    parser.add_argument("--sql-gate", action="store_true", help="also run the gate as plain SQL")
+    parser.add_argument("--flow", action="store_true", help="run the Prefect nightly flow instead")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    if args.flow:
+        result = run_flow(args.source)
+    else:
+        result = build(args.source, args.warehouse, args.public, args.sql_gate)
+    result["process_s"] = time.perf_counter() - began
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()
