@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint typecheck unit eval clean
+.PHONY: install run test lint typecheck unit eval bench clean serve stop
 
 install: $(VENV)/.installed
 
@@ -39,5 +39,14 @@ eval: install  ## Extraction scores on ../shared/seeds and ../shared/devset.
 	  echo "== $$set" && $(PYTHON) ../shared/eval/score.py ../shared/$$set /tmp/cds-$$set.jsonl; \
 	done
 
+bench: install  ## Benchmarks: BENCH_N reports (default 2000), BENCH_SCALE=0 skips 10·N; writes bench/results/.
+	$(BIN)/python -m bench.run
+
 clean:
 	rm -rf public warehouse/cds.duckdb warehouse/cds.duckdb.wal
+
+serve: install  ## Local Prefect server, work pool, deployments of prefect.yaml and a worker (CDS_PREFECT_PORT, default 4200).
+	bash ops/serve.sh
+
+stop:  ## Stop the worker and server `make serve` started.
+	bash ops/stop.sh

@@ -7,6 +7,7 @@ writer per file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,7 @@ from cds.settings import Settings
 from cds.sources import list_report_files, read_report_files
 from expectations.gate import GateParams, GateResult, run_gate
 from transforms.frames import FactFrames
-from warehouse.database import connect, ensure_schema, load_reference_tables
+from warehouse.database import connect, ensure_schema, load_reference_tables, query_frame
 from warehouse.load import (
     documents_to_extract,
     known_file_versions,
@@ -33,6 +34,7 @@ from warehouse.publish import (
     write_release,
 )
 from warehouse.runs import finish_run, start_run
+from warehouse.sql import read_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,26 @@ def select_documents_to_extract(settings: Settings) -> pl.DataFrame:
         return documents_to_extract(con)
 
 
+def select_documents_to_backfill(
+    settings: Settings,
+    from_date: date | None = None,
+    to_date: date | None = None,
+    *,
+    force: bool = False,
+) -> pl.DataFrame:
+    """Documents (doc_id, text) a backfill extracts: those not yet in core, and with `force` also
+    those in core dated within [from_date, to_date] (either bound open when None).
+
+    Re-extraction is opt-in because it replaces facts already published; the date window keeps a
+    fix to the extractor from rewriting more history than intended.
+    """
+    if from_date is not None and to_date is not None and from_date > to_date:
+        raise ValueError(f"from_date {from_date} is after to_date {to_date}")
+    params: dict[str, object] = {"force": force, "from_date": from_date, "to_date": to_date}
+    with connect(settings.warehouse_path) as con:
+        return query_frame(con, read_sql("load/select_documents_to_backfill.sql"), params)
+
+
 def stage_facts(settings: Settings, facts: FactFrames) -> dict[str, int]:
     with connect(settings.warehouse_path) as con:
         return load_staging(con, facts)
@@ -101,6 +123,23 @@ def publish_release(settings: Settings, gate: GateResult) -> Release:
         if release.created:
             record_release(con, release)
         return release
+
+
+def unchanged_release(settings: Settings) -> Release | None:
+    """The latest release when nothing waits to be merged: re-running the gate and rewriting the
+    release would only reproduce it (and cost most of a no-op nightly run)."""
+    manifest = read_manifest(settings.public_dir / "latest")
+    if not manifest:
+        return None
+    with connect(settings.warehouse_path) as con:
+        pending = con.execute(read_sql("load/select_pending_changes.sql")).fetchone()
+        published = con.execute(
+            "select count(*) from meta.release_tables where release_id = $id", {"id": manifest["release_id"]}
+        ).fetchone()
+    if pending != (0, 0) or not published or published[0] == 0:
+        return None
+    latest = (settings.public_dir / "latest").resolve()
+    return Release(manifest["release_id"], latest, dict(manifest["row_counts"]), created=False)
 
 
 def preview_release(settings: Settings) -> dict[str, tuple[int, int]]:

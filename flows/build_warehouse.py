@@ -3,20 +3,22 @@ check what would be published."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from cds.pipeline import select_documents_to_extract, stage_facts, validate_staged
+from cds.pipeline import select_documents_to_backfill, stage_facts, validate_staged
 from cds.settings import get_settings
 from expectations.gate import GateResult
 from transforms.frames import FactFrames, extract_fact_frames
 
 
 @task(name="select_documents", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
-def select_documents_task() -> pl.DataFrame:
-    return select_documents_to_extract(get_settings())
+def select_documents_task(from_date: date | None, to_date: date | None, force: bool) -> pl.DataFrame:
+    return select_documents_to_backfill(get_settings(), from_date, to_date, force=force)
 
 
 @task(name="extract_batch", cache_policy=NO_CACHE)
@@ -36,10 +38,13 @@ def run_quality_gate_task(run_id: str) -> GateResult:
 
 
 @flow(name="extract_and_load")
-def extract_and_load() -> dict[str, int]:
-    """Extract facts from documents not yet in core and stage them (one writer task)."""
+def extract_and_load(
+    from_date: date | None = None, to_date: date | None = None, force: bool = False
+) -> dict[str, int]:
+    """Extract facts from documents not yet in core (with `force`, also those in core dated in the
+    window) and stage them in one writer task."""
     logger = get_run_logger()
-    documents = select_documents_task()
+    documents = select_documents_task(from_date, to_date, force)
     size = get_settings().extract_batch_size
     batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
     futures = extract_batch_task.map(batches)

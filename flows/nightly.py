@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger
@@ -32,7 +33,13 @@ def nightly(source: str | None = None) -> Release | State:
         return run_chain(settings, run_id, source_dir, "nightly")
 
 
-def run_chain(settings: Settings, run_id: str, source_dir: Path, flow_name: str) -> Release | State:
+Selection = tuple[date | None, date | None, bool]  # (from_date, to_date, force) for extract_and_load
+NEW_DOCUMENTS: Selection = (None, None, False)
+
+
+def run_chain(
+    settings: Settings, run_id: str, source_dir: Path, flow_name: str, selection: Selection = NEW_DOCUMENTS
+) -> Release | State:
     """ingest → extract and load → publish (gate first), recorded in meta.runs and as artifacts."""
     record_run_start(settings, run_id, flow_name, source_dir)
     counts: dict[str, int] = {}
@@ -43,7 +50,7 @@ def run_chain(settings: Settings, run_id: str, source_dir: Path, flow_name: str)
             documents_new=summary.documents_new,
             ingest_errors=len(summary.errors),
         )
-        staged = extract_and_load.with_options(task_runner=task_runner_for(settings))()
+        staged = extract_and_load.with_options(task_runner=task_runner_for(settings))(*selection)
         counts["facts_loaded"] = sum(v for k, v in staged.items() if k != "documents")
         published = publish(run_id, return_state=True)
     except Exception as failure:

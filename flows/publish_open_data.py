@@ -7,13 +7,18 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
-from cds.pipeline import publish_release
+from cds.pipeline import publish_release, unchanged_release
 from cds.settings import get_settings
 from expectations.gate import GateResult
 from flows.build_warehouse import validate
 from warehouse.publish import Release
 
 BLOCKED = "quality gate failed, nothing published"
+
+
+@task(name="check_for_changes", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def unchanged_release_task() -> Release | None:
+    return unchanged_release(get_settings())
 
 
 @task(name="write_release", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -31,7 +36,12 @@ def release_of(state: State) -> Release:
 
 @flow(name="publish")
 def publish(run_id: str = "manual") -> Release | State:
-    """A failing gate ends the run Failed, naming the checks; `latest` stays as it was."""
+    """A failing gate ends the run Failed, naming the checks; `latest` stays as it was. With nothing
+    new to merge, the latest release stands as it is (no gate, no rewrite)."""
+    unchanged = unchanged_release_task()
+    if unchanged is not None:
+        get_run_logger().info("publish.skipped nothing new since release %s", unchanged.release_id)
+        return unchanged
     gate = validate(run_id)
     if not gate.passed:
         return Failed(message=f"{BLOCKED}: {gate.summary()}")
