@@ -33,11 +33,8 @@ typecheck: install
 unit: install  ## Fast tests only.
 	$(BIN)/pytest -m "not integration"
 
-eval: install  ## Extraction scores on ../shared/seeds and ../shared/devset.
-	@for set in seeds devset; do \
-	  $(BIN)/cds extract ../shared/$$set --format jsonl > /tmp/cds-$$set.jsonl && \
-	  echo "== $$set" && $(PYTHON) ../shared/eval/score.py ../shared/$$set /tmp/cds-$$set.jsonl; \
-	done
+eval: install  ## Extraction scores on ../shared/seeds and ../shared/devset, beside the peers (regex, underthesea NER).
+	$(UV) run --frozen --group peers python -m bench.eval
 
 bench: install  ## Benchmarks: BENCH_N reports (default 2000), BENCH_SCALE=0 skips 10·N; writes bench/results/.
 	$(BIN)/python -m bench.run
