@@ -130,7 +130,7 @@ def main() -> int:
                         *cells,
                         f"{result['province_accuracy']:.3f}",
                         f"{result['event_date_accuracy']:.3f}",
-                        f"{rate:,.0f}",
+                        f"{rate:,.1f}",
                     ]
                 )
             )
