@@ -13,12 +13,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from cds.failpoints import failpoint
 from cds.settings import Settings
 from cds.sources import list_report_files, read_report_files
 from expectations.gate import GateParams, GateResult, run_gate
 from transforms.frames import FactFrames
-from warehouse.database import connect, ensure_schema, load_reference_tables, query_frame
+from warehouse.database import connect, ensure_schema, load_reference_tables, query_frame, query_row
 from warehouse.load import (
+    core_version,
     documents_to_extract,
     known_file_versions,
     load_ingested_files,
@@ -58,6 +60,7 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
     with connect(settings.warehouse_path) as con:
         known = set(known_file_versions(con).iter_rows())
     files = read_report_files(source_dir, paths, known, settings.max_file_bytes)
+    failpoint("ingest.read")
     with connect(settings.warehouse_path) as con:
         before = _count(con, "raw.documents")
         load_ingested_files(con, files, run_id)
@@ -98,7 +101,9 @@ def select_documents_to_backfill(
 
 def stage_facts(settings: Settings, facts: FactFrames) -> dict[str, int]:
     with connect(settings.warehouse_path) as con:
-        return load_staging(con, facts)
+        counts = load_staging(con, facts)
+    failpoint("load.staged")
+    return counts
 
 
 def validate_staged(settings: Settings, run_id: str) -> GateResult:
@@ -126,17 +131,16 @@ def publish_release(settings: Settings, gate: GateResult) -> Release:
 
 
 def unchanged_release(settings: Settings) -> Release | None:
-    """The latest release when nothing waits to be merged: re-running the gate and rewriting the
-    release would only reproduce it (and cost most of a no-op nightly run)."""
+    """The latest release when nothing waits to be merged and core is still what that release was
+    built from (same merge number): re-running the gate and rewriting the release would only
+    reproduce it, at most of a no-op nightly run's cost."""
     manifest = read_manifest(settings.public_dir / "latest")
     if not manifest:
         return None
     with connect(settings.warehouse_path) as con:
-        pending = con.execute(read_sql("load/select_pending_changes.sql")).fetchone()
-        published = con.execute(
-            "select count(*) from meta.release_tables where release_id = $id", {"id": manifest["release_id"]}
-        ).fetchone()
-    if pending != (0, 0) or not published or published[0] == 0:
+        pending = query_row(con, read_sql("load/select_pending_changes.sql"))
+        version = core_version(con)
+    if pending != (0, 0) or manifest.get("core_version") != version:
         return None
     latest = (settings.public_dir / "latest").resolve()
     return Release(manifest["release_id"], latest, dict(manifest["row_counts"]), created=False)
@@ -169,5 +173,4 @@ def record_run_end(
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"select count(*) from {table}").fetchone()  # table: a constant of this module
-    return int(row[0]) if row else 0
+    return int(query_row(con, f"select count(*) from {table}")[0])  # table: a constant of this module

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -112,6 +113,16 @@ def query_frame(
     result = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
     assert isinstance(result, pl.DataFrame)
     return result
+
+
+def query_row(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None
+) -> tuple[Any, ...]:
+    """The first row of a query, fully fetched (DuckDB keeps a result open until it is drained)."""
+    rows = con.execute(sql, params).fetchall()
+    if not rows:
+        raise LookupError("the query returned no row")
+    return tuple(rows[0])
 
 
 @contextmanager

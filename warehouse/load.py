@@ -12,8 +12,9 @@ from contextlib import contextmanager
 import duckdb
 import polars as pl
 
+from cds.failpoints import failpoint
 from transforms.frames import FactFrames
-from warehouse.database import FACT_IDENTIFIERS, FACT_TABLES, query_frame, transaction
+from warehouse.database import FACT_IDENTIFIERS, FACT_TABLES, query_frame, query_row, transaction
 from warehouse.sql import read_sql, render_sql
 
 STAGING_INSERTS: dict[str, str] = {
@@ -58,6 +59,8 @@ def load_staging(con: duckdb.DuckDBPyConnection, facts: FactFrames) -> dict[str,
         for table, statement in STAGING_INSERTS.items():
             with registered(con, "incoming", getattr(facts, table)):
                 con.execute(read_sql(statement))
+            if table == "metrics":
+                failpoint("load.staging")
     return facts.row_counts()
 
 
@@ -65,6 +68,7 @@ def merge_staging_into_core(con: duckdb.DuckDBPyConnection) -> None:
     """Make the audited staging state the core state, then empty staging."""
     with transaction(con):
         con.execute(read_sql("load/merge_documents.sql"))
+        failpoint("merge.core")
         for core_table, (staging_table, columns) in FACT_TABLES.items():
             con.execute(
                 render_sql(
@@ -76,3 +80,9 @@ def merge_staging_into_core(con: duckdb.DuckDBPyConnection) -> None:
                 )
             )
         con.execute(read_sql("load/clear_staging.sql"))
+        con.execute(read_sql("load/record_merge.sql"))
+
+
+def core_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The number of the latest merge into core (0 before the first)."""
+    return int(query_row(con, "select coalesce(max(merge_id), 0) from meta.core_merges")[0])

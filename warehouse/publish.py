@@ -19,10 +19,12 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from cds.failpoints import failpoint
 from expectations.contracts import load_contracts
 from warehouse.catalog import quality_from_report, write_catalog
 from warehouse.database import query_frame
 from warehouse.datapackage import datapackage_descriptor
+from warehouse.load import core_version
 from warehouse.release_notes import (
     QualityReport,
     changelog_entry,
@@ -92,6 +94,7 @@ def write_release(
 
     release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     releases = public_dir / "releases"
+    _remove_partial_releases(releases)
     final = releases / release_id
     staging = releases / f".{release_id}.partial"
     previous = latest.resolve() if latest.exists() else None
@@ -108,8 +111,14 @@ def write_release(
             write_quality_report(staging, quality)
         catalog_quality = quality_from_report(quality) if quality else None
         write_catalog(staging, tables, contracts, release_id, catalog_quality)
-        manifest = {"release_id": release_id, "fingerprint": fingerprint, "row_counts": _counts(tables)}
+        manifest = {
+            "release_id": release_id,
+            "fingerprint": fingerprint,
+            "core_version": core_version(con),
+            "row_counts": _counts(tables),
+        }
         (staging / MANIFEST).write_text(datapackage_json(manifest), encoding="utf-8")
+        failpoint("release.writing")
         staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -140,6 +149,7 @@ def switch_latest(public_dir: Path, release: Path) -> None:
     temporary = public_dir / ".latest.switching"
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(release.relative_to(public_dir), target_is_directory=True)
+    failpoint("release.switching")
     os.replace(temporary, link)
     _write_entry_points(public_dir, release)
 
@@ -170,6 +180,14 @@ def prune_releases(releases: Path, keep: int) -> list[str]:
     for name in removed:
         shutil.rmtree(releases / name)
     return removed
+
+
+def _remove_partial_releases(releases: Path) -> None:
+    """Folders a killed run left half-written: never visible as releases, safe to drop (the
+    caller holds the writer lock)."""
+    if releases.is_dir():
+        for partial in releases.glob(".*.partial"):
+            shutil.rmtree(partial, ignore_errors=True)
 
 
 def _allowed_table(table: str) -> str:

@@ -12,6 +12,9 @@ RUN_COUNTERS = frozenset({"files_seen", "documents_new", "ingest_errors", "facts
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, source_dir: str | None) -> None:
+    """Record a run as started; runs left 'running' by a killed process are marked 'interrupted'
+    (callers hold the writer lock, so no other run can be live)."""
+    con.execute(read_sql("meta/mark_interrupted_runs.sql"))
     con.execute(read_sql("meta/insert_run.sql"), {"run_id": run_id, "flow": flow, "source_dir": source_dir})
 
 

@@ -15,3 +15,10 @@ create table if not exists meta.runs (
     release_id      varchar,
     message         varchar
 );
+
+-- Every merge into core, numbered: a release records the merge it was built from, so a run can
+-- tell whether core changed since the latest release (even when a crash cut the release short).
+create table if not exists meta.core_merges (
+    merge_id   bigint primary key,
+    merged_at  timestamp not null
+);
