@@ -16,7 +16,7 @@ from transforms.extract.legal import extract_legal_refs, legal_number_spans
 from transforms.extract.metrics import MetricContext, extract_metrics
 from transforms.extract.people import extract_people
 from transforms.extract.provinces import gazetteer, subject_code63
-from transforms.extract.rankings import RankContext, extract_rankings, rank_hits
+from transforms.extract.rankings import RankContext, RankHit, extract_rankings, rank_hits
 from transforms.extract.sentences import split_sentences
 from transforms.extract.text import fold, squash
 from transforms.model import Extraction
@@ -32,18 +32,18 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
     sentences = split_sentences(text)
     title, title_end = _title(text)
     published = published_date or printed_published_date(text)
-    event = event_date(text, sentences, published)
+    event = event_date(text, sentences, published, text_folded)
     doc_date = published or event or _stamp_date(text)
-    code63 = subject_code63(text, text_folded, title_end)
     places = gazetteer()
-    ranking_ctx = RankContext(
-        text, text_folded, sentences, places.mentions(text_folded), places, code63, doc_date
-    )
+    mentions = places.mentions(text_folded)
+    code63 = subject_code63(text, text_folded, title_end, mentions)
+    hits = rank_hits(text_folded)
+    ranking_ctx = RankContext(text, text_folded, sentences, mentions, places, code63, doc_date, hits)
     rankings = extract_rankings(ranking_ctx)
     if doc_date is None and any(r.year and r.year >= 2024 for r in rankings):
         doc_date = date(2025, 10, 21)  # DTI 2024 was announced after the 2025 merger: the text is post-merger
         rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
-    excluded = _excluded_spans(text_folded)
+    excluded = _excluded_spans(text_folded, hits)
     metrics = extract_metrics(MetricContext(text, text_folded, sentences, excluded))
     return Extraction(
         title=title,
@@ -70,9 +70,10 @@ def _title(text: str) -> tuple[str | None, int]:
     return squash(first), len(first)
 
 
-def _excluded_spans(text_folded: str) -> list[tuple[int, int]]:
-    """Characters that are ranks, full dates or document numbers, so never quantities."""
-    spans = [(h.start, h.end) for h in rank_hits(text_folded)]
+def _excluded_spans(text_folded: str, hits: list[RankHit]) -> list[tuple[int, int]]:
+    """Characters that are ranks (`hits`, from rank_hits), full dates or document numbers, so never
+    quantities."""
+    spans = [(h.start, h.end) for h in hits]
     spans += [(m.start(), m.end()) for m in FULL_DATE_RE.finditer(text_folded)]
     spans += legal_number_spans(text_folded)
     return spans

@@ -21,8 +21,9 @@ from transforms.extract.text import WB_L, fold
 
 DATA = Path(__file__).with_name("data")
 
-# d/m/yyyy, d-m-yyyy, d.m.yyyy and "ngày 16 tháng 9 năm 2022".
-FULL_DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d])")
+# d/m/yyyy, d-m-yyyy, d.m.yyyy and "ngày 16 tháng 9 năm 2022". The day is `\d(?<![\d/.-]\d)\d?`, i.e.
+# `(?<![\d/.-])\d{1,2}` with the lookbehind after the first digit, so `re` skips straight to digits.
+FULL_DATE_RE = re.compile(r"(\d(?<![\d/.-]\d)\d?)([/.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d])")
 WORDY_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})", re.I)
 # A time-of-day or "Ngày" opener at a sentence/dateline start, then day/month: the event line.
 EVENT_RE = re.compile(
@@ -186,10 +187,13 @@ def _dated_event(s_folded: str, issuance_story: bool) -> bool:
     return bool(EVENT_WORDS_RE.search(s_folded))
 
 
-def event_date(text: str, sentences: list[Sentence], pub: date | None) -> date | None:
+def event_date(
+    text: str, sentences: list[Sentence], pub: date | None, text_folded: str | None = None
+) -> date | None:
     """Date of the meeting or announcement reported, or None when the text does not say.
-    A notice ('THÔNG BÁO: ...') with no dated event line announces on its own date."""
-    text_folded = fold(text)
+    A notice ('THÔNG BÁO: ...') with no dated event line announces on its own date.
+    Pass `text_folded` when the caller already folded the text (folding is a full pass)."""
+    text_folded = fold(text) if text_folded is None else text_folded
     first = text_folded.lstrip().split("\n", 1)[0]
     headline = first if len(first) <= HEADLINE_MAX and not EVENT_RE.search(first) else ""
     found = _event_line_date(text, text_folded, sentences, pub, bool(ISSUE_RE.search(headline)))

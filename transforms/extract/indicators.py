@@ -54,11 +54,22 @@ def indicators() -> tuple[Indicator, ...]:
         )
 
 
-def indicator_for(kind: str, context: str) -> str | None:
-    """The code of the standard indicator a figure's subject and unit describe, if any."""
-    folded_context = fold(context)
+@lru_cache(maxsize=1)
+def _indicators_by_kind() -> dict[str, tuple[Indicator, ...]]:
+    """The code list split by kind, each in matching order, so a figure only tries its own kind."""
+    by_kind: dict[str, list[Indicator]] = {}
     for ind in indicators():
-        if ind.kind != kind or (ind.forbidden and ind.forbidden.search(folded_context)):
+        by_kind.setdefault(ind.kind, []).append(ind)
+    return {kind: tuple(inds) for kind, inds in by_kind.items()}
+
+
+@lru_cache(maxsize=16384)
+def indicator_for(kind: str, context: str) -> str | None:
+    """The code of the standard indicator a figure's subject and unit describe, if any.
+    Cached: reports repeat the same subjects and units, and each miss tries dozens of regexes."""
+    folded_context = fold(context)
+    for ind in _indicators_by_kind().get(kind, ()):
+        if ind.forbidden and ind.forbidden.search(folded_context):
             continue
         if all(p.search(folded_context) for p in ind.required):
             return ind.code

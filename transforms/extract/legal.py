@@ -14,7 +14,7 @@ from datetime import date
 
 from transforms.extract.dates import parse_date
 from transforms.extract.sentences import Sentence
-from transforms.extract.text import WB_L, fold
+from transforms.extract.text import fold, guarded_alternation
 from transforms.model import LegalRef, Span
 
 KINDS = (
@@ -29,7 +29,7 @@ NAMING_KINDS = ("Chương trình", "Hướng dẫn", "Thông báo", "Kết luậ
 VERB_KINDS = ("Báo cáo", "Quy định", "Hướng dẫn", "Thông báo", "Kết luận")
 DOC_NUMBER = r"\d{1,5}(?:[/-][0-9A-ZĐa-zđ&]+)*"
 LEGAL_RE = re.compile(
-    WB_L + r"(?P<kind>" + "|".join(sorted(map(fold, KINDS), key=len, reverse=True)) + r")"
+    r"(?P<kind>" + guarded_alternation(sorted(map(fold, KINDS), key=len, reverse=True), r"[\w]") + r")"
     r"\s+(?:số\s*:?\s*)?(?P<num>" + DOC_NUMBER + r")(?![\w])"
 )
 ISSUED_AFTER_RE = re.compile(

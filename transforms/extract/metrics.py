@@ -35,9 +35,18 @@ NOT_AMOUNT_BEFORE_RE = re.compile(
     r"|[-–/.,:]|\d\s*[-–]\s*)$"
 )
 GLUED_AFTER_RE = re.compile(r"^(?:[-–/.]\d|\s*[-–]\s*\d)")
-SUPERLATIVE_RE = re.compile(r"^[^;.:]{0,60}?(?:cao nhất|thấp nhất|dẫn đầu|đứng đầu|tốt nhất|xuất sắc nhất)")
+# Used with .match(text, pos, endpos) (no copy of the rest of the sentence), so no '^'.
+SUPERLATIVE_RE = re.compile(r"[^;.:]{0,60}?(?:cao nhất|thấp nhất|dẫn đầu|đứng đầu|tốt nhất|xuất sắc nhất)")
 RATE_BASE_RE = re.compile(r"(?:trên|/)\s*$")
 DENOMINATOR_BEFORE_RE = re.compile(r"(?:trên|trong|dẫn đầu|đứng đầu|cả|xếp hạng)\s+$")
+DIGIT_RE = re.compile(r"\d")
+YEAR_SHAPED_RE = re.compile(r"(?:19|20)\d{2}")
+YEAR_WORD_BEFORE_RE = re.compile(r"(?:năm|dti)\s*$")
+RATE_PHRASE_BEFORE_RE = re.compile(r"\d[\d.,]*\s+\w+(?:\s+\w+)?\s+trên\s*$")
+BRACKETED_ACRONYM_RE = re.compile(r"\(([A-ZĐ]{2,}[a-z]?)\)")
+COUNTED_NOUN_RE = re.compile(r"(?:số|Số)\s+([^\d,;:()]{3,40}?)\s+(?:của|là|đạt|được|có)\b")
+CLAUSE_END_RE = re.compile(r"[,;(.]")
+SUBJECT_END_RE = re.compile(r"[,;:(.]")
 
 
 # An acronym written in capitals also names what is counted (DVCTT, TTHC, BTS); read on the original text.
@@ -93,16 +102,37 @@ class MetricContext:
     excluded: list[tuple[int, int]]  # spans already read as ranks, dates, legal numbers
 
 
+class SpanCover:
+    """Which characters a set of spans covers, built once per document: testing whether a number
+    overlaps any excluded span is then one C-level `find` instead of a Python loop over the spans."""
+
+    def __init__(self, size: int, spans: list[tuple[int, int]]) -> None:
+        self._covered = bytearray(size)
+        self._empty: list[tuple[int, int]] = []  # (a, a) covers no character yet "overlaps" a < a
+        for a, b in spans:
+            if a < b:
+                self._covered[a:b] = b"\x01" * (b - a)
+            else:
+                self._empty.append((a, b))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Same answer as `_overlaps(start, end, spans)` for a non-empty start < end."""
+        if self._covered.find(1, start, end) >= 0:
+            return True
+        return bool(self._empty) and _overlaps(start, end, self._empty)
+
+
 def extract_metrics(ctx: MetricContext) -> list[Metric]:
     """Every percentage and every quantity with a unit noun, in text order."""
     out: list[Metric] = []
+    excluded = SpanCover(len(ctx.text_folded), ctx.excluded)
     for s in ctx.sentences:
-        if s.repeat:
-            continue
+        if s.repeat or not DIGIT_RE.search(ctx.text_folded, s.start, s.end):
+            continue  # every percentage and quantity starts with a digit
         percents = _percents(ctx, s)
         taken = [(m.span.start, m.span.end) for m in percents]
         out.extend(percents)
-        out.extend(_quantities(ctx, s, taken))
+        out.extend(_quantities(ctx, s, taken, excluded))
     return sorted(out, key=lambda m: m.span.start)
 
 
@@ -118,11 +148,13 @@ def _percents(ctx: MetricContext, s: Sentence) -> list[Metric]:
     return out
 
 
-def _quantities(ctx: MetricContext, s: Sentence, taken: list[tuple[int, int]]) -> list[Metric]:
+def _quantities(
+    ctx: MetricContext, s: Sentence, taken: list[tuple[int, int]], excluded: SpanCover
+) -> list[Metric]:
     out: list[Metric] = []
     for m in AMOUNT_RE.finditer(ctx.text_folded, s.start, s.end):
         start, end = m.start("x"), m.end()
-        if _overlaps(start, end, taken) or _overlaps(start, end, ctx.excluded) or not _is_amount(ctx, s, m):
+        if _overlaps(start, end, taken) or excluded.overlaps(start, end) or not _is_amount(ctx, s, m):
             continue
         unit = _unit_at(ctx, end)
         unit_text = unit[0] if unit else None
@@ -152,15 +184,15 @@ def _is_amount(ctx: MetricContext, s: Sentence, m: re.Match[str]) -> bool:
         return False  # "0,8340" scores, "4.0" versions, "18.2" dates: counts are whole numbers
     if m["y"] and _looks_like_date(x, m["y"]):
         return False
-    if re.fullmatch(r"(?:19|20)\d{2}", x) and not m["y"]:
+    if YEAR_SHAPED_RE.fullmatch(x) and not m["y"]:
         # a year-shaped number needs a real unit noun: "DTI 2021 không phải là ..." is a year
-        return bool(_unit_at(ctx, m.end(), any_noun=False)) and not re.search(r"(?:năm|dti)\s*$", before)
-    return not SUPERLATIVE_RE.match(ctx.text_folded[m.end() : s.end])
+        return bool(_unit_at(ctx, m.end(), any_noun=False)) and not YEAR_WORD_BEFORE_RE.search(before)
+    return not SUPERLATIVE_RE.match(ctx.text_folded, m.end(), s.end)
 
 
 def _looks_like_date(x: str, y: str) -> bool:
     """'7/2024' (month/year) and '10/10', '24/12' (day/month) are dates; '8/11 mục tiêu' has a unit."""
-    if re.fullmatch(r"(?:19|20)\d{2}", y):
+    if YEAR_SHAPED_RE.fullmatch(y):
         return True
     return (
         x.isdigit()
@@ -189,23 +221,21 @@ def _is_rate_base_or_denominator(text_folded: str, s_start: int, start: int, x: 
     ):
         return True  # "xếp thứ nhất trên 34 tỉnh", "dẫn đầu 63 tỉnh"
     prior = text_folded[max(s_start, start - 40) : start]
-    return bool(RATE_BASE_RE.search(before)) and bool(
-        re.search(r"\d[\d.,]*\s+\w+(?:\s+\w+)?\s+trên\s*$", prior)
-    )
+    return bool(RATE_BASE_RE.search(before)) and bool(RATE_PHRASE_BEFORE_RE.search(prior))
 
 
 def _unit_before(text: str, s_start: int, start: int) -> str:
     """For a bare 'x/y' count, the thing counted: an acronym in brackets or the noun after 'số'."""
     before = text[s_start:start]
-    acronym = re.findall(r"\(([A-ZĐ]{2,}[a-z]?)\)", before)
+    acronym = BRACKETED_ACRONYM_RE.findall(before)
     if acronym:
         return acronym[-1]
-    noun = re.findall(r"(?:số|Số)\s+([^\d,;:()]{3,40}?)\s+(?:của|là|đạt|được|có)\b", before)
+    noun = COUNTED_NOUN_RE.findall(before)
     return squash(noun[-1]) if noun else ""
 
 
 def _clause_after(text: str, end: int, s_end: int) -> str:
-    return re.split(r"[,;(.]", text[end:s_end], maxsplit=1)[0]
+    return CLAUSE_END_RE.split(text[end:s_end], maxsplit=1)[0]
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -227,7 +257,7 @@ def _subject(text: str, s_start: int, pos: int, end: int, s_end: int) -> str:
     words = TAIL_FILLER_RE.sub("", LEAD_FILLER_RE.sub("", squash(before[cut + 1 :] if cut >= 0 else before)))
     if len(words.split()) >= 3:
         return words[-120:].strip(" -–")
-    after = re.split(r"[,;:(.]", text[end:s_end], maxsplit=1)[0]
+    after = SUBJECT_END_RE.split(text[end:s_end], maxsplit=1)[0]
     return squash(f"{words} {after}")[:120].strip(" -–")
 
 

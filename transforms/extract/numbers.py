@@ -12,7 +12,9 @@ import re
 from transforms.extract.text import WB_L, WB_R
 
 # A digit run with '.'/',' separators, not glued to letters or other digits ("4G", "3G/4G" excluded later).
-NUMBER = r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])"
+# Written `\d(?<![\w.,]\d)\d*` rather than `(?<![\w.,])\d+` (same matches): a pattern that opens with a
+# digit lets `re` skip ahead to the next digit instead of trying the lookbehind at every character.
+NUMBER = r"\d(?<![\w.,]\d)\d*(?:[.,]\d+)*(?![\w])"
 NUMBER_RE = re.compile(NUMBER)
 
 SCALES: dict[str, int] = {

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from transforms.extract.provinces import gazetteer
 from transforms.extract.sentences import Sentence, sentence_at
-from transforms.extract.text import WB_L, alternation, fold, squash
+from transforms.extract.text import WB_L, alternation, fold, guarded_alternation, squash
 from transforms.model import Person, Span
 
 DATA = Path(__file__).with_name("data")
@@ -29,9 +29,20 @@ LOWER = "".join(c for c in _LATIN if c.islower() and c.isalpha())
 # ("Giàng A Sử", "Y Ngọc").
 SYLLABLE = f"[{UPPER}][{LOWER}]*(?![\\w])"
 # A name by structure, whatever its family name: an honorific then two to four capitalised syllables
-# ("anh Giàng A Sử", "ông Quàng Văn Ón").
+# ("anh Giàng A Sử", "ông Quàng Văn Ón"). The honorifics are
+# `[ÔôAaBb]ng|[Bb]à|[Aa]nh|[Cc]hị|[Đđ]ồng chí|[Đđ]/c` spelt out, in that order, so that
+# `guarded_alternation` can open the pattern with their first letters.
+_HONORIFIC_FORMS = (
+    ("ÔôAaBb", "ng"),
+    ("Bb", "à"),
+    ("Aa", "nh"),
+    ("Cc", "hị"),
+    ("Đđ", "ồng chí"),
+    ("Đđ", "/c"),
+)
+_HONORIFICS = [first + rest for firsts, rest in _HONORIFIC_FORMS for first in firsts]
 HONORIFIC_NAME_RE = re.compile(
-    r"(?<![\w/])(?:[ÔôAaBb]ng|[Bb]à|[Aa]nh|[Cc]hị|[Đđ]ồng chí|[Đđ]/c)\s+"
+    guarded_alternation([re.escape(h) for h in _HONORIFICS], r"[\w/]") + r"\s+"
     r"(?P<name>" + SYLLABLE + r"(?:[ \t]+" + SYLLABLE + r"){1,3})"
 )
 # The signature block of an official document: an all-caps title line ("GIÁM ĐỐC",
@@ -69,9 +80,11 @@ def _lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    surnames = "|".join(sorted(map(re.escape, _lines("surnames.txt")), key=len, reverse=True))
+    surnames = guarded_alternation(
+        sorted(map(re.escape, _lines("surnames.txt")), key=len, reverse=True), r"[\w.]"
+    )
     titles = alternation(_lines("titles.txt"))
-    name_re = re.compile(r"(?<![\w.])(?:" + surnames + r")(?:\s+" + SYLLABLE + r"){1,3}(?![\w])")
+    name_re = re.compile(surnames + r"(?:\s+" + SYLLABLE + r"){1,3}(?![\w])")
     title_start_re = re.compile(r"\s*[,–—-]\s*(?:" + titles + r")(?![\w])")
     # A title phrase ending right before the name: "Chủ tịch UBND tỉnh Vĩnh Long Lữ Quang Ngời".
     title_before_re = re.compile(WB_L + r"(?:" + titles + r")(?![\w])[^,;.()\n]{0,80}$")

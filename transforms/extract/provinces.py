@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from transforms.extract.text import WB_L, WB_R, alternation, fold
+from transforms.extract.text import WB_R, alternatives, fold, guarded_alternation
 from transforms.model import Province
 
 PROVINCES_CSV = Path(__file__).parents[1] / "provinces" / "provinces.csv"
@@ -75,7 +75,7 @@ def gazetteer() -> Gazetteer:
             code_of.setdefault(fold(name), code)
     with ALIASES_CSV.open(encoding="utf-8") as fh:
         code_of.update({fold(r["alias"]): r["code"].zfill(2) for r in csv.DictReader(fh)})
-    pattern = re.compile(WB_L + "(?:" + alternation(list(code_of)) + ")" + WB_R)
+    pattern = re.compile(guarded_alternation(alternatives(list(code_of)), r"[\w]") + WB_R)
     return Gazetteer(pattern, {_key(k): v for k, v in code_of.items()}, name63, name34, successor)
 
 
@@ -115,15 +115,18 @@ def dateline_code63(text: str) -> str | None:
     return _site_slugs().get(site["slug"].lower()) if site else None
 
 
-def subject_code63(text: str, text_folded: str, title_end: int) -> str | None:
-    """The province the article is mainly about: most mentions; title and paper dateline count triple."""
+def subject_code63(
+    text: str, text_folded: str, title_end: int, mentions: list[Mention] | None = None
+) -> str | None:
+    """The province the article is mainly about: most mentions; title and paper dateline count triple.
+    Pass `mentions` when the caller already has them (the gazetteer scan is a full pass)."""
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     dateline = dateline_code63(text)
     if dateline:
         counts[dateline] += 3
         first_seen[dateline] = 0
-    for m in gazetteer().mentions(text_folded):
+    for m in gazetteer().mentions(text_folded) if mentions is None else mentions:
         counts[m.code63] += 3 if m.start < title_end else 1
         first_seen.setdefault(m.code63, m.start)
     if not counts:

@@ -7,14 +7,25 @@ repeated sentence once, so each sentence knows whether it is such a repeat.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transforms.extract.text import squash
 
-# A full stop / ! / ? / … (optionally closed by a quote or bracket) then space, or a line break.
-_BREAK_RE = re.compile(r"(?<=[.!?…])[\"”’»)]?[ \t]+|\s*\n\s*")
+# A full stop / ! / ? / … (optionally closed by a quote or bracket) then space, or a line break:
+# `(?<=[.!?…])["”’»)]?[ \t]+|\s*\n\s*`, written to open with the one character every match opens
+# with (a quote, a bracket or a space), which each branch then checks by lookbehind; `re` then skips
+# straight to such characters instead of trying both branches at every character. Same matches.
+_BREAK_RE = re.compile(
+    r"[\s\"”’»)]"
+    r"(?:(?<=[.!?…][\"”’»)])[ \t]+"  # closing quote or bracket after the stop, then spaces
+    r"|(?<=[.!?…][ \t])[ \t]*"  # spaces right after the stop
+    r"|(?<=\n)\s*"  # a line break, then any blank space
+    r"|(?<=\s)\s*\n\s*)"  # blank space holding a line break
+)
 # Abbreviations after which a full stop does not end a sentence ("TP. Hồ Chí Minh", "TS. Lê ...").
 _ABBREV_RE = re.compile(r"(?:^|\s)(?:TP|Tp|TS|ThS|Th\.S|GS|PGS|PGS\.TS|GS\.TS|Ths|Mr|St|P|Q|TX)\.$")
+
+_ABBREV_WINDOW = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +34,12 @@ class Sentence:
     end: int
     text: str
     repeat: bool  # same words as an earlier sentence: its facts were already counted
+    # squash(text), the one-line form shown as every fact's evidence; computed once, not per fact.
+    evidence: str = field(default="", compare=False, repr=False)
 
-    @property
-    def evidence(self) -> str:
-        return squash(self.text)
+    def __post_init__(self) -> None:
+        if not self.evidence:
+            object.__setattr__(self, "evidence", squash(self.text))
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -34,12 +47,19 @@ def _starts_sentence(text: str, pos: int) -> bool:
     return bool(nxt) and (nxt.isupper() or nxt.isdigit() or nxt in '"“‘«(-–•')
 
 
+def _after_abbreviation(text: str, pos: int) -> bool:
+    """Whether text[:pos] ends with an abbreviation. The longest one plus its leading space is 8
+    characters, so searching the last 12 (pos/endpos, no copy) finds what a search of the whole
+    prefix would; '^' still only matches at the real start of the text."""
+    return _ABBREV_RE.search(text, max(0, pos - _ABBREV_WINDOW), pos) is not None
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split on sentence-final punctuation before a capital, and on every line break."""
     cuts = [0]
     for m in _BREAK_RE.finditer(text):
         if "\n" not in m.group() and (
-            not _starts_sentence(text, m.end()) or _ABBREV_RE.search(text[: m.start()])
+            not _starts_sentence(text, m.end()) or _after_abbreviation(text, m.start())
         ):
             continue
         cuts.extend((m.start(), m.end()))
@@ -50,8 +70,9 @@ def split_sentences(text: str) -> list[Sentence]:
         chunk = text[start:end]
         if not chunk.strip():
             continue
-        key = squash(chunk).casefold()
-        out.append(Sentence(start, end, chunk, repeat=key in seen and len(key) > 15))
+        evidence = squash(chunk)
+        key = evidence.casefold()
+        out.append(Sentence(start, end, chunk, key in seen and len(key) > 15, evidence))
         seen.add(key)
     return out
 

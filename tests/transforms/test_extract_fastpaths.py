@@ -1,0 +1,94 @@
+"""The faster forms of the extractor's regexes and helpers give exactly what the plain forms give."""
+
+import random
+import re
+
+from transforms.extract.dates import FULL_DATE_RE
+from transforms.extract.metrics import SpanCover, _overlaps
+from transforms.extract.numbers import NUMBER_RE
+from transforms.extract.people import HONORIFIC_NAME_RE, SYLLABLE
+from transforms.extract.rankings import DTI_RE
+from transforms.extract.sentences import _ABBREV_RE, _BREAK_RE, _after_abbreviation
+from transforms.extract.text import fold, guarded_alternation
+
+# The plain forms the fast ones replace.
+PLAIN_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+PLAIN_FULL_DATE_RE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d])")
+PLAIN_BREAK_RE = re.compile(r"(?<=[.!?…])[\"”’»)]?[ \t]+|\s*\n\s*")
+PLAIN_DTI_RE = re.compile(
+    r"\bdti\b|chỉ số\s+(?:đánh giá\s+)?(?:về\s+)?chuyển đổi số|xếp hạng\s+(?:về\s+)?chuyển đổi số"
+    r"|mức độ chuyển đổi số|(?:xếp|đứng|dẫn đầu|đứng đầu|thứ)[^.;]{0,50}về\s+(?:chuyển đổi số|cđs)"
+)
+PLAIN_HONORIFIC_NAME_RE = re.compile(
+    r"(?<![\w/])(?:[ÔôAaBb]ng|[Bb]à|[Aa]nh|[Cc]hị|[Đđ]ồng chí|[Đđ]/c)\s+"
+    r"(?P<name>" + SYLLABLE + r"(?:[ \t]+" + SYLLABLE + r"){1,3})"
+)
+
+PIECES = [
+    "12", "3.436.164", "98,72", "4.0", "4G", ",5", ".7", "/", "-", "–", "|", "(", ")", '"', "”", ".", "!",
+    "?", "…", ";", " ", "  ", "\t", "\n", " \n ", "\u00a0", "a", "x1", "2024", "16/9/2022", "1-2-2023",
+    "dti", "xdti", "DTI", "chỉ số chuyển đổi số", "xếp thứ 3 về chuyển đổi số", "đứng đầu về cđs",
+    "ông", "Ông", "bà", "anh", "Đồng chí", "đ/c", "x/ông", "Nguyễn", "Văn", "An", "Lê", "TP.", "PGS.TS.",
+    "Tp.", "Q.", "thứ", "Hoà", "Uỷ", "Ð",
+]  # fmt: skip
+
+
+def _texts(n: int = 400) -> list[str]:
+    rng = random.Random(7)
+    return ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+
+
+def _spans(pattern: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[object]:
+    end = len(text) if endpos is None else endpos
+    return [(m.span(), m.groups()) for m in pattern.finditer(text, pos, end)]
+
+
+def test_rewritten_regexes_match_like_the_plain_ones() -> None:
+    pairs = [
+        (NUMBER_RE, PLAIN_NUMBER_RE),
+        (FULL_DATE_RE, PLAIN_FULL_DATE_RE),
+        (_BREAK_RE, PLAIN_BREAK_RE),
+        (DTI_RE, PLAIN_DTI_RE),
+        (HONORIFIC_NAME_RE, PLAIN_HONORIFIC_NAME_RE),
+    ]
+    for text in _texts():
+        for fast, plain in pairs:
+            assert _spans(fast, text) == _spans(plain, text), (plain.pattern, text)
+            middle = len(text) // 3
+            assert _spans(fast, text, middle, len(text) - 2) == _spans(plain, text, middle, len(text) - 2)
+
+
+def test_guarded_alternation_keeps_the_first_matching_alternative() -> None:
+    words = ["hà nội", "hà", "hà giang", "tp.", "tp", "đà nẵng", "an", "an giang", "x"]
+    escaped = [re.escape(w) for w in words]
+    fast = re.compile(guarded_alternation(escaped, r"[\w]") + r"(?![\w])")
+    plain = re.compile(r"(?<![\w])(?:" + "|".join(escaped) + r")(?![\w])")
+    rng = random.Random(3)
+    for _ in range(400):
+        text = " ".join(rng.choice([*words, "xhà", "tpx", "ang", ",", "giang"]) for _ in range(8))
+        assert _spans(fast, text) == _spans(plain, text), text
+
+
+def test_abbreviation_window_agrees_with_the_whole_prefix() -> None:
+    for text in _texts():
+        for pos in range(len(text) + 1):
+            assert _after_abbreviation(text, pos) == bool(_ABBREV_RE.search(text[:pos])), (text, pos)
+
+
+def test_span_cover_agrees_with_a_scan_of_the_spans() -> None:
+    rng = random.Random(5)
+    for _ in range(200):
+        spans = [(a, a + rng.randint(0, 6)) for a in (rng.randint(0, 60) for _ in range(rng.randint(0, 6)))]
+        cover = SpanCover(70, spans)
+        for start in range(60):
+            end = start + rng.randint(1, 8)
+            assert cover.overlaps(start, end) == _overlaps(start, end, spans), (spans, start, end)
+
+
+def test_fold_matches_the_translate_form() -> None:
+    table = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+    tones = {"oà": "òa", "oá": "óa", "uỷ": "ủy", "uý": "úy"}
+    for text in [*_texts(100), "Hoà Bình\u00a0Uỷ ban ÐÀ ðà\u2009thuý\u202fOÀ oòa"]:
+        expected = re.sub("|".join(tones), lambda m: tones[m.group()], text.translate(table).lower())
+        assert fold(text) == expected
+        assert len(fold(text)) == len(text)
