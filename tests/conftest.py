@@ -39,6 +39,27 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+WAREHOUSE_TABLES = (
+    "raw.files",
+    "raw.documents",
+    "raw.ingest_errors",
+    "core.dim_document",
+    "core.dim_person",
+    "core.fact_dti_rank",
+    "core.fact_metric",
+    "core.fact_person_role",
+    "core.fact_legal_ref",
+)
+
+
+def table_counts(settings: Settings) -> dict[str, int]:
+    """Rows per warehouse table, read-only."""
+    from warehouse.database import connect, query_row
+
+    with connect(settings.warehouse_path, read_only=True) as con:
+        return {t: int(query_row(con, f"select count(*) from {t}")[0]) for t in WAREHOUSE_TABLES}
+
+
 def write_report(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cds.settings import Settings
-from tests.conftest import SAMPLES_DIR, write_report
+from tests.conftest import SAMPLES_DIR, table_counts, write_report
 from warehouse.database import connect
 from warehouse.publish import PUBLISHED_TABLES
 
@@ -24,21 +24,6 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     }
 
 
-def warehouse_counts(settings: Settings) -> dict[str, int]:
-    tables = [
-        "raw.files",
-        "raw.documents",
-        "raw.ingest_errors",
-        "core.dim_document",
-        "core.fact_metric",
-        "core.fact_dti_rank",
-        "core.fact_person_role",
-        "core.fact_legal_ref",
-    ]
-    with connect(settings.warehouse_path, read_only=True) as con:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}  # type: ignore[index]
-
-
 def test_nightly_builds_warehouse_and_release_and_reruns_as_a_no_op(
     prefect_server: None, flow_settings: Settings
 ) -> None:
@@ -49,7 +34,7 @@ def test_nightly_builds_warehouse_and_release_and_reruns_as_a_no_op(
 
     release = nightly()
 
-    counts = warehouse_counts(flow_settings)
+    counts = table_counts(flow_settings)
     assert counts["raw.files"] == len(sample_files)
     assert counts["core.dim_document"] + counts["raw.ingest_errors"] == len(sample_files)
     assert counts["core.dim_document"] >= 30
@@ -63,7 +48,7 @@ def test_nightly_builds_warehouse_and_release_and_reruns_as_a_no_op(
 
     again = nightly()
 
-    assert warehouse_counts(flow_settings) == counts
+    assert table_counts(flow_settings) == counts
     assert not again.created and again.release_id == release.release_id
 
 

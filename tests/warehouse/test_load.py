@@ -9,25 +9,9 @@ import duckdb
 
 from cds import pipeline
 from cds.settings import Settings
-from tests.conftest import REPORT_TEXT, hand_extraction, write_report
+from tests.conftest import REPORT_TEXT, hand_extraction, table_counts, write_report
 from transforms.frames import to_fact_frames
 from warehouse.database import connect
-
-
-def table_counts(settings: Settings) -> dict[str, int]:
-    tables = [
-        "raw.documents",
-        "raw.files",
-        "raw.ingest_errors",
-        "core.dim_document",
-        "core.fact_dti_rank",
-        "core.fact_metric",
-        "core.fact_person_role",
-        "core.dim_person",
-        "core.fact_legal_ref",
-    ]
-    with connect(settings.warehouse_path, read_only=True) as con:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}  # type: ignore[index]
 
 
 def stage_hand_facts(settings: Settings) -> None:
