@@ -6,11 +6,15 @@ row: either a decoded document or a reason it could not be read.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat as stat_mode
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import polars as pl
 
@@ -29,19 +33,49 @@ INGESTED_FILE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+DISAPPEARED = "file disappeared while reading"
+PERMISSION_DENIED = "permission denied: the pipeline cannot read this file or folder"
+SYMLINK = "symbolic link on the path, not followed"
+NOT_REGULAR = "not a regular file"
+OUTSIDE_ROOT = "path leads outside the source folder"
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# O_NONBLOCK: a FIFO swapped in after listing must not block the run on open.
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_EPOCH = datetime(1970, 1, 1)
+_BLOCK = 1 << 20
+
+
 class SourceError(ValueError):
     """The source root itself is unusable (missing, not a folder)."""
+
+
+class _Unreadable(Exception):
+    """A listed file could not be opened or read; ``reason`` goes to raw.ingest_errors."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def list_report_files(root: Path) -> list[str]:
     """Every regular, non-hidden file under `root`, as sorted POSIX paths relative to it.
 
-    Symbolic links are not followed: a link could lead outside the root or into a loop.
+    Symbolic links are not followed: a link could lead outside the root or into a loop. A
+    sub-folder that cannot be listed is returned itself, so reading it records why instead of
+    its files silently going missing.
     """
     if not root.is_dir():
         raise SourceError(f"source folder {root} does not exist or is not a folder")
     found: list[str] = []
-    for folder, subfolders, files in os.walk(root, followlinks=False):
+
+    def unlistable(exc: OSError) -> None:
+        folder = Path(exc.filename or root)
+        if folder == root:
+            raise SourceError(f"source folder {root} cannot be read: {exc.strerror}") from exc
+        found.append(folder.relative_to(root).as_posix())
+
+    for folder, subfolders, files in os.walk(root, onerror=unlistable, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in files:
             path = Path(folder) / name
@@ -54,51 +88,188 @@ def list_report_files(root: Path) -> list[str]:
 def read_report_files(
     root: Path, relative_paths: Iterable[str], known: set[tuple[str, str]], max_bytes: int
 ) -> pl.DataFrame:
-    """Read and decode files not seen before; one row per new (path, content) version."""
+    """Read and decode files not seen before; one row per new (path, content) version.
+
+    Never raises for one file: whatever goes wrong with it becomes that file's `reason`.
+    """
     rows = (_read_one(root, relative, known, max_bytes) for relative in relative_paths)
     return pl.DataFrame([r for r in rows if r is not None], schema=INGESTED_FILE_SCHEMA, orient="row")
+
+
+def printable_path(relative: str) -> str:
+    """`relative` with control, format and undecodable characters escaped (``\\x0a``, ``\\x1b``,
+    ``\\u202e``, ``\\xff``) and backslashes doubled, so the stored path is one printable,
+    unambiguous line that is valid UTF-8, whatever bytes the file system allowed in the name.
+    """
+    return "".join(_escape(char) for char in relative)
+
+
+def _escape(char: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's surrogateescape: an undecodable byte of the name
+        return f"\\x{code - 0xDC00:02x}"
+    if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Zl", "Zp"}:
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char
 
 
 def _read_one(
     root: Path, relative: str, known: set[tuple[str, str]], max_bytes: int
 ) -> dict[str, object] | None:
     """Decode one file, or None when this exact version was ingested before (a no-op)."""
-    path = root / relative
-    stat = path.stat()
-    row: dict[str, object] = {
-        "source_path": relative,
-        "size_bytes": stat.st_size,
-        "modified_at": datetime.fromtimestamp(stat.st_mtime, tz=UTC).replace(tzinfo=None),
+    shown = printable_path(relative)
+    try:
+        fd = _open_under(root, relative)
+    except _Unreadable as exc:
+        return _unreadable_row(shown, exc.reason, known)
+    with os.fdopen(fd, "rb") as handle:
+        stat = os.fstat(fd)  # of the opened file itself: no swap between the check and the read
+        row = _base_row(shown, stat)
+        if not stat_mode.S_ISREG(stat.st_mode):
+            return _unreadable_row(shown, NOT_REGULAR, known)
+        if stat.st_size > max_bytes:
+            return _oversized_row(row, stat, max_bytes, known)
+        try:
+            data = _read_at_most(handle, stat.st_size, max_bytes)
+        except OSError as exc:
+            return _unreadable_row(shown, _os_reason(exc), known)
+    if len(data) > max_bytes:
+        return _oversized_row(row, stat, max_bytes, known)
+    row["size_bytes"] = len(data)
+    row["file_sha256"] = hashlib.sha256(data).hexdigest()
+    if (shown, row["file_sha256"]) in known:
+        return None
+    row.update(_decoded(data, PurePosixPath(relative).suffix.lower()))
+    return row
+
+
+def _read_at_most(handle: BinaryIO, expected: int, limit: int) -> bytes:
+    """The file's bytes, never more than ``limit + 1`` even if it grew since fstat.
+
+    Reads what fstat announced in one call (``read(limit)`` would allocate `limit` bytes up
+    front for every file), then in small blocks only if there is more.
+    """
+    chunks = [handle.read(min(expected, limit) + 1)]
+    total = len(chunks[0])
+    while chunks[-1] and total <= limit:
+        chunks.append(handle.read(min(_BLOCK, limit + 1 - total)))
+        total += len(chunks[-1])
+    return b"".join(chunks)
+
+
+def _decoded(data: bytes, suffix: str) -> dict[str, object]:
+    """The document columns, or the reason; a parser bug on one file must not stop the run."""
+    try:
+        document = decode_document(data, suffix)
+    except DocumentError as exc:
+        return {"reason": exc.reason}
+    except Exception as exc:  # defensive: third-party parsers on hostile input
+        return {"reason": f"could not decode: {type(exc).__name__}: {str(exc)[:120]}"}
+    return {
+        "doc_id": document.doc_id,
+        "text": document.text,
+        "title": document.title,
+        "encoding": document.encoding,
+    }
+
+
+def _open_under(root: Path, relative: str) -> int:
+    """Open `root/relative` for reading without following any symbolic link below `root`.
+
+    Each folder is opened relative to its parent with O_NOFOLLOW, so a folder or file replaced
+    by a link after listing cannot lead the read outside the source root. (The root itself is
+    configuration and may be a link.)
+    """
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts:
+        raise _Unreadable(OUTSIDE_ROOT)
+    try:
+        folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _Unreadable(_os_reason(exc)) from None
+    part = parts[0]
+    try:
+        for part in parts[:-1]:
+            inner = os.open(part, _DIR_FLAGS, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        part = parts[-1]
+        return os.open(part, _FILE_FLAGS, dir_fd=folder)
+    except OSError as exc:
+        raise _Unreadable(SYMLINK if _is_link(part, folder) else _os_reason(exc)) from None
+    finally:
+        os.close(folder)
+
+
+def _is_link(name: str, folder: int) -> bool:
+    """Whether `name` in the open `folder` is a symbolic link (O_NOFOLLOW's ELOOP/ENOTDIR)."""
+    try:
+        return stat_mode.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return DISAPPEARED
+    if isinstance(exc, PermissionError):
+        return PERMISSION_DENIED
+    if exc.errno == errno.ENOTDIR:  # a file where a listed folder was: the listed file is gone
+        return DISAPPEARED
+    return f"cannot read file: {exc.strerror or type(exc).__name__}"
+
+
+def _base_row(shown: str, stat: os.stat_result | None) -> dict[str, object]:
+    return {
+        "source_path": shown,
+        "file_sha256": None,
+        "size_bytes": stat.st_size if stat else 0,
+        "modified_at": _modified_at(stat),
         "doc_id": None,
         "text": None,
         "title": None,
         "encoding": None,
         "reason": None,
     }
-    if stat.st_size > max_bytes:
-        row["file_sha256"] = _sha256_of_file(path)
-        if (relative, row["file_sha256"]) in known:
-            return None
-        row["reason"] = (
-            f"file is {stat.st_size:,} bytes, over the {max_bytes:,}-byte limit (CDS_MAX_FILE_BYTES)"
-        )
-        return row
-    data = path.read_bytes()
-    row["file_sha256"] = hashlib.sha256(data).hexdigest()
-    if (relative, row["file_sha256"]) in known:
-        return None
+
+
+def _modified_at(stat: os.stat_result | None) -> datetime:
+    """The file's mtime in UTC, or the epoch when there is none or it is out of range (year 40000)."""
+    if stat is None:
+        return _EPOCH
     try:
-        document = decode_document(data, path.suffix.lower())
-    except DocumentError as exc:
-        row["reason"] = exc.reason
-        return row
-    row.update(doc_id=document.doc_id, text=document.text, title=document.title, encoding=document.encoding)
+        return datetime.fromtimestamp(stat.st_mtime, tz=UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return _EPOCH
+
+
+def _oversized_row(
+    row: dict[str, object], stat: os.stat_result, max_bytes: int, known: set[tuple[str, str]]
+) -> dict[str, object] | None:
+    """Refuse without reading: the version is fingerprinted by size and mtime, not by content,
+    so a huge file costs no I/O on this run nor on any later one."""
+    row["file_sha256"] = _marker_sha256(f"oversized:{stat.st_size}:{stat.st_mtime_ns}")
+    if (row["source_path"], row["file_sha256"]) in known:
+        return None
+    row["size_bytes"] = stat.st_size
+    row["reason"] = f"file is {stat.st_size:,} bytes, over the {max_bytes:,}-byte limit (CDS_MAX_FILE_BYTES)"
     return row
 
 
-def _sha256_of_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _unreadable_row(shown: str, reason: str, known: set[tuple[str, str]]) -> dict[str, object] | None:
+    """A file with no bytes to hash: its version id derives from the reason, so the same failure
+    is recorded once, and the file is read normally once it becomes readable."""
+    row = _base_row(shown, None)
+    row["file_sha256"] = _marker_sha256(f"unreadable:{reason}")
+    if (shown, row["file_sha256"]) in known:
+        return None
+    row["reason"] = reason
+    return row
+
+
+def _marker_sha256(marker: str) -> str:
+    """A version id for a file whose bytes were not read; prefixed so it cannot equal any real
+    file's sha256 by accident."""
+    return hashlib.sha256(f"cds-pipeline:{marker}".encode()).hexdigest()

@@ -57,6 +57,8 @@ class DecodedDocument:
 _LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
 # C0/C1 controls other than \t and \n (line breaks are already \n when this runs).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates (a PDF's broken ToUnicode map can yield them) cannot be stored as UTF-8.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _CHAR_MAP = str.maketrans(
     {
@@ -86,7 +88,7 @@ def normalise_text(text: str) -> str:
     split by one still compose under NFC.
     """
     text = _LINE_BREAKS.sub("\n", text)
-    text = _CONTROLS.sub("", text.translate(_CHAR_MAP))
+    text = _CONTROLS.sub("", _SURROGATES.sub("\ufffd", text.translate(_CHAR_MAP)))
     text = unicodedata.normalize("NFC", text)
     text = "\n".join(_INNER_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", text).strip()
@@ -170,16 +172,196 @@ def _decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         pass
     if declared is not None:
         try:
-            return data.decode(declared), _encoding_label(declared)
+            text = data.decode(declared)
         except (UnicodeDecodeError, LookupError):  # LookupError: base64, rot13… are not text codecs
             pass
+        else:
+            if codecs.lookup(declared).name not in _LATIN_CODECS:
+                return text, _encoding_label(declared)
+            return _decode_8bit(data, declared, trusted=True)
+    return _decode_8bit(data, "cp1258", trusted=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# 8-bit text: Windows-1258, or the legacy Vietnamese font encodings TCVN3 (ABC) and VNI
+# ---------------------------------------------------------------------------------------------
+# Reports typed in the 1990s–2010s with .VnTime (TCVN3) or VNI-Times fonts are still published.
+# Their bytes decode "successfully" under any 8-bit code page, as garbage such as "TØnh" or
+# "Tænh" for "Tỉnh", so validity proves nothing: each candidate decoding is judged by how many
+# of its accented words are well-formed Vietnamese syllables, and the best one wins.
+
+LEGACY = "legacy Vietnamese encoding (TCVN3/VNI) not supported"
+
+_LATIN_CODECS = frozenset({"cp1252", "cp1258", "latin-1", "iso8859-1", "iso8859-15"})
+_SCORE_BYTES = 64 * 1024  # judging a decoding on the first 64 KiB is plenty, and bounded
+_MIN_SHARE = 0.8  # of accented words that must be syllables for a legacy decoding to be used
+_LEGACY_HINT_SHARE = 0.5  # a legacy decoding this good, but not good enough: refuse, say why
+
+# TCVN 5712:1993 (VN1), bytes 0x80–0xFF. The ABC fonts (.VnTime…) use its VN3 subset: Ă Â Ê Ô Ơ Ư Đ
+# at 0xA1–0xA7, lower-case letters at 0xA8–0xFE; VN1 adds capitals in the gaps and at 0x80–0x9F.
+# 0xB0–0xB4 are the combining tone marks (grave, hook, tilde, acute, dot below).
+_TCVN3_HIGH = (
+    "ÀẢÃÁẠẶẬÈẺẼÉẸỆÌỈĨ"
+    "ÍỊÒỎÕÓỌỘỜỞỠỚỢÙỦŨ"
+    "\u00a0ĂÂÊÔƠƯĐăâêôơưđẰ"
+    "\u0300\u0309\u0303\u0301\u0323àảãáạẲằẳẵắẴ"
+    "ẮẦẨẪẤỀặầẩẫấậèỂẻẽ"
+    "éẹềểễếệìỉỄẾỒĩíịò"
+    "Ổỏõóọồổỗốộờởỡớợù"
+    "ỖủũúụừửữứựỳỷỹýỵỐ"
+)
+# VN1 also puts twelve capitals on C0 control positions.
+_TCVN3_LOW = dict(zip(b"\x01\x02\x04\x05\x06\x11\x12\x13\x14\x15\x16\x17", "ÚỤỪỬỮỨỰỲỶỸÝỴ", strict=True))
+_TCVN3_TABLE: dict[int, str] = {0x80 + i: c for i, c in enumerate(_TCVN3_HIGH)} | _TCVN3_LOW
+
+# VNI Windows: Windows-1252 bytes where a base letter is followed by a mark character
+# (lower-case marks after lower-case letters, upper-case after upper-case) and a few letters
+# have a code of their own.
+_VNI_TONES = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
+_SHAPE_TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # none, acute, grave, hook, tilde, dot
+_VNI_CIRCUMFLEX = {code: "\u0302" + tone for code, tone in zip("âáàåãä", _SHAPE_TONES, strict=True)}
+_VNI_BREVE = {code: "\u0306" + tone for code, tone in zip("êéèúüë", _SHAPE_TONES, strict=True)}
+_VNI_LETTERS = {"ñ": "đ", "ô": "ơ", "ö": "ư", "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ"}
+_VNI_BASES = {"a": "a", "e": "e", "o": "o", "u": "u", "y": "y", "ô": "ơ", "ö": "ư"}
+
+
+def _vni_rules() -> dict[str, str]:
+    """Every VNI character or letter+mark pair → its NFC Vietnamese letter, both cases."""
+    rules: dict[str, str] = {}
+    for code, letter in _VNI_LETTERS.items():
+        rules[code], rules[code.upper()] = letter, letter.upper()
+    for code, base in _VNI_BASES.items():
+        marks = _VNI_TONES | (_VNI_CIRCUMFLEX if code in "aeo" else {}) | (_VNI_BREVE if code == "a" else {})
+        for mark, combining in marks.items():
+            letter = unicodedata.normalize("NFC", base + combining)
+            rules[code + mark], rules[code.upper() + mark.upper()] = letter, letter.upper()
+    return rules
+
+
+_VNI_RULES = _vni_rules()
+_VNI_PATTERN = re.compile("|".join(map(re.escape, sorted(_VNI_RULES, key=len, reverse=True))))
+
+
+def decode_tcvn3(data: bytes) -> str:
+    """TCVN3 (ABC / TCVN 5712) bytes → Unicode text (combining marks left for NFC to compose)."""
+    return data.decode("latin-1").translate(_TCVN3_TABLE)
+
+
+def decode_vni(data: bytes) -> str:
+    """VNI Windows bytes → Unicode text; raises ``UnicodeDecodeError`` on bytes VNI never uses."""
+    return _VNI_PATTERN.sub(lambda match: _VNI_RULES[match.group()], data.decode("cp1252"))
+
+
+# Vietnamese syllable: onset, vowel nucleus, coda; tone marks are checked (at most one) apart.
+# Nuclei ending in a glide take no coda; ă, â, iê, uô, ươ… need one; the rest may have one.
+_ONSET = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx]"
+_CLOSED = (
+    "iêu|yêu|oai|oay|oao|oeo|uây|uôi|ươi|ươu|uya|uyu|ai|ao|au|ay|âu|ây|eo|êu|ia|iu|oi|ôi|ơi|ua|ui|uơ|ưa|ưi|ưu"
+)
+_NEEDS_CODA = "uyê|iê|yê|uô|ươ|uâ|oă|oo|ă|â"
+_OPEN = "oa|oe|uê|uy|[aeêioôơuưy]"
+_CODA = "ch|ng|nh|[cmnpt]"
+_SYLLABLE = re.compile(
+    rf"(?:{_ONSET})?(?:(?:{_CLOSED})|(?:{_NEEDS_CODA})(?:{_CODA})|(?:{_OPEN})(?:{_CODA})?)"
+)
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_DROP_TONES = str.maketrans(dict.fromkeys(_TONE_MARKS))
+# Letters, and what a wrong table turns letters into: Latin-1 symbols (¬ § ¸ …) and leftover
+# combining marks. A token with either is no syllable.
+_TOKEN = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00bf\u0300-\u036f])+")
+_NOT_IN_WORDS = re.compile(r"[\u00a1-\u00bf]")
+_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
+def _is_syllable(word: str) -> bool:
+    if _NOT_IN_WORDS.search(word):
+        return False
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    if sum(decomposed.count(mark) for mark in _TONE_MARKS) > 1:
+        return False
+    toneless = unicodedata.normalize("NFC", decomposed.translate(_DROP_TONES))
+    return _SYLLABLE.fullmatch(toneless) is not None
+
+
+# Very frequent accented syllables: the tie-break when short text is well-formed either way
+# (TCVN3 "s\xe8" is "số", Windows-1258 reads the same byte as "sè").
+_COMMON_WORDS = (
+    "và của các có là được những một người trong cho với đã để này không năm số về từ theo đến "
+    "tỉnh hiện đó thực phát triển chuyển đổi công nghệ thông dịch vụ hồ sơ đạt tỷ lệ xã hội quản "
+    "lý nước nhà trên chính quyền điện tử cấp huyện đồng phố thành chỉ tiêu kết quả hoàn tháng"
+)
+_COMMON = frozenset(_COMMON_WORDS.split())
+
+
+def _accented_words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text.translate(_ETH))
+    return [word for word in _TOKEN.findall(text) if not word.isascii()]
+
+
+def syllable_share(text: str) -> float:
+    """Share of the words with non-ASCII letters that are well-formed Vietnamese syllables.
+
+    Garbage from decoding with the wrong table (``TØnh``, ``caùc``, ``ViờŨt``) fails the syllable
+    grammar, so the right decoding scores near 1 and the wrong ones far lower.
+    """
+    words = _accented_words(text)
+    return sum(map(_is_syllable, words)) / len(words) if words else 0.0
+
+
+def _plausibility(text: str) -> float:
+    """``syllable_share`` plus a bonus (at most 0.5) for the share of very common words."""
+    words = _accented_words(text)
+    common = sum(word.lower() in _COMMON for word in words) / len(words) if words else 0.0
+    return syllable_share(text) + 0.5 * common
+
+
+_LEGACY_DECODERS: tuple[tuple[str, Callable[[bytes], str]], ...] = (
+    ("tcvn3", decode_tcvn3),
+    ("vni", decode_vni),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    label: str
+    decode: Callable[[bytes], str]
+    share: float  # syllable_share of the sample
+    plausibility: float
+
+
+def _best_legacy(sample: bytes) -> _Candidate | None:
+    scored = []
+    for label, decode in _LEGACY_DECODERS:
+        try:
+            text = decode(sample)
+        except UnicodeDecodeError:
+            continue
+        if not _C0_IN_TEXT.search(text):
+            scored.append(_Candidate(label, decode, syllable_share(text), _plausibility(text)))
+    return max(scored, key=lambda candidate: candidate.plausibility, default=None)
+
+
+def _decode_8bit(data: bytes, codec: str, *, trusted: bool) -> tuple[str, str]:
+    """Bytes that are not UTF-8 → text in `codec` (cp1258 unless declared) or a legacy encoding.
+
+    A declared (`trusted`) code page is kept unless a legacy decoding reads clearly better; the
+    cp1258 guess must also pass ``_looks_vietnamese``.
+    """
+    sample = data[:_SCORE_BYTES]
     try:
-        text = data.decode("cp1258")
+        text: str | None = data.decode(codec)
     except UnicodeDecodeError:
-        raise DocumentError(NOT_TEXT) from None
-    if not _looks_vietnamese(text):
-        raise DocumentError(NOT_TEXT)
-    return text, "windows-1258"
+        text = None
+    base_ok = text is not None and (trusted or _looks_vietnamese(text))
+    base_score = _plausibility(text[: len(sample)]) if text is not None else 0.0
+    legacy = _best_legacy(sample)
+    if legacy and legacy.share >= _MIN_SHARE and (not base_ok or legacy.plausibility > base_score):
+        return legacy.decode(data), legacy.label
+    if base_ok and text is not None:
+        return text, _encoding_label(codec)
+    if legacy and legacy.share >= _LEGACY_HINT_SHARE:
+        raise DocumentError(LEGACY)
+    raise DocumentError(NOT_TEXT)
 
 
 def _read_text(data: bytes) -> tuple[str, str, str | None]:
@@ -196,11 +378,21 @@ _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"\*\*|__")
 _MD_RULE = re.compile(r"^ {0,3}([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
+# Raw HTML that Markdown passes through: scripts and other non-text elements go with their content
+# (an unclosed one runs to the end, as in a browser), comments too; embed has no end tag.
+_MD_RAW_HTML = re.compile(
+    r"<(script|style|iframe|noscript|template|object|svg|textarea)\b.*?(?:</\1\s*>|\Z)"
+    r"|<!--.*?(?:-->|\Z)|<embed\b[^>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _strip_markdown(text: str) -> tuple[str, str | None]:
-    """Markdown → (plain text, first heading). List items stay as their own lines."""
-    text = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text))
+    """Markdown → (plain text, first heading). List items stay as their own lines.
+
+    Embedded scripts are dropped, never kept as text: a report is data, not a page to run.
+    """
+    text = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", _MD_RAW_HTML.sub("", text)))
     text = _MD_EMPHASIS.sub("", _MD_RULE.sub("", text))
     heading = _MD_HEADING.search(text)
     title = normalise_text(heading.group(1)) if heading else None
@@ -491,6 +683,8 @@ def decode_document(data: bytes, suffix: str) -> DecodedDocument:
     reader = _READERS.get(key)
     if reader is None:
         raise DocumentError(f"unsupported file type {key or '(none)'}")
+    if not data:  # say so plainly rather than let each format's parser fail its own way
+        raise DocumentError(EMPTY)
     raw, encoding, title = reader(data)
     text = normalise_text(raw)
     if not text:
