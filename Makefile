@@ -8,7 +8,8 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint typecheck unit eval bench clean serve stop
+.PHONY: install run test lint typecheck audit unit eval bench clean serve stop
+AUDIT_STRICT ?= 0
 
 install: $(VENV)/.installed
 
@@ -20,7 +21,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 run: install  ## Run the nightly flow on the bundled sample corpus (samples/reports).
 	$(BIN)/cds run
 
-test: install lint typecheck  ## Format check, lint, types, then every test (integration included).
+test: install lint typecheck audit  ## Format check, lint, types, dependency audit, then every test (integration included).
 	$(BIN)/pytest
 
 lint: install
@@ -29,6 +30,10 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy cds flows transforms warehouse expectations
+
+audit: install  ## Known vulnerabilities in the locked dependencies (pip-audit); AUDIT_STRICT=1 fails on findings.
+	@$(UV) export --quiet --frozen --all-groups --no-emit-project --format requirements.txt -o $(VENV)/audit-requirements.txt
+	@AUDIT_STRICT=$(AUDIT_STRICT) $(BIN)/python ops/audit.py $(VENV)/audit-requirements.txt
 
 unit: install  ## Fast tests only.
 	$(BIN)/pytest -m "not integration"

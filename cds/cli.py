@@ -48,6 +48,7 @@ SourceArgument = Annotated[Path | None, typer.Argument(help="Folder of reports (
 def run(source: SourceArgument = None) -> None:
     """Run the nightly flow once: ingest → extract and load → validate → publish."""
     _quiet_services()
+    from cds.locking import PipelineBusyError
     from flows.nightly import nightly
     from flows.publish_open_data import release_of
 
@@ -55,8 +56,9 @@ def run(source: SourceArgument = None) -> None:
     with err.status("Running the nightly flow (ingest → extract → load → validate → publish)…"):
         state = nightly(str(source) if source else None, return_state=True)
     if state.is_failed() or state.is_crashed():
-        err.print(f"[red]Run failed:[/red] {state.message}")
-        raise typer.Exit(1)
+        busy = isinstance(state.result(raise_on_failure=False), PipelineBusyError)
+        err.print(f"[{'yellow' if busy else 'red'}]Run failed:[/] {state.message}")
+        raise typer.Exit(3 if busy else 1)
     release = release_of(state)
     change = "new release" if release.created else "no change since the last release"
     out.print(f"Warehouse:        {settings.warehouse_path}")
@@ -284,6 +286,8 @@ def sql(
         raise typer.Exit(1)
     config: dict[str, str | bool | int | float | list[str]] = {
         "enable_external_access": False,
+        "temp_directory": "",  # never spill into the published release's folder
+        "memory_limit": "2GB",
         "lock_configuration": True,
     }
     try:

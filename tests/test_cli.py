@@ -29,8 +29,10 @@ CONTRACT_KEYS = {
 }
 
 
-def cds(*args: str, settings: Settings | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
+def cds(
+    *args: str, settings: Settings | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = dict(env or os.environ)
     if settings is not None:
         env.update(CDS_WAREHOUSE_PATH=str(settings.warehouse_path), CDS_PUBLIC_DIR=str(settings.public_dir))
     return subprocess.run(
@@ -101,3 +103,23 @@ def test_sql_is_read_only(published: Settings, statement: str) -> None:
     assert result.returncode == 1
     assert "Query failed" in result.stderr
     assert not Path("/tmp/cds-leak.csv").exists()
+
+
+@pytest.mark.integration
+def test_run_exits_1_naming_the_checks_when_the_gate_blocks(settings: Settings, tmp_path: Path) -> None:
+    write_report(
+        settings.source_dir,
+        "sai-so-lieu.txt",
+        "Bến Tre công bố số liệu chuyển đổi số\nChiều 20/3/2023, Sở Thông tin và Truyền thông tỉnh Bến Tre "
+        "cho biết tỷ lệ người dân có tài khoản định danh điện tử đạt 140%.",
+    )
+    env = dict(os.environ)
+    env.update(CDS_SOURCE_DIR=str(settings.source_dir), PREFECT_HOME=str(tmp_path / "prefect"))
+    env.pop("PREFECT_API_URL", None)
+
+    result = cds("run", settings=settings, env=env)
+
+    assert result.returncode == 1
+    assert "quality gate failed, nothing published" in result.stderr
+    assert "quarantine_share_below_limit" in result.stderr
+    assert not (settings.public_dir / "latest").exists()

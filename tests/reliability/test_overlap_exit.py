@@ -3,9 +3,13 @@ that cannot get it in time exits 3 with the reason — it never writes beside th
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -54,3 +58,30 @@ def test_a_second_writer_waits_for_the_first(settings: Settings) -> None:
     thread.join()
 
     assert 0.5 <= waited < 10
+
+
+@pytest.mark.integration
+def test_cds_run_that_cannot_get_the_writer_lock_exits_3(settings: Settings, tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env.update(
+        CDS_SOURCE_DIR=str(settings.source_dir),
+        CDS_WAREHOUSE_PATH=str(settings.warehouse_path),
+        CDS_PUBLIC_DIR=str(settings.public_dir),
+        CDS_LOCK_WAIT_SECONDS="0",
+        PREFECT_HOME=str(tmp_path / "prefect"),
+    )
+    env.pop("PREFECT_API_URL", None)
+    with writer_lock(settings.warehouse_path, 0):
+        result = subprocess.run(
+            [sys.executable, "-m", "cds.cli", "run"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            start_new_session=True,
+        )
+
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert "another pipeline run is writing the warehouse" in result.stderr
+    assert not settings.public_dir.exists()
