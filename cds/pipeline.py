@@ -22,6 +22,7 @@ from warehouse.database import connect, ensure_schema, load_reference_tables, qu
 from warehouse.load import (
     core_version,
     documents_to_extract,
+    ingested_file_stats,
     known_file_versions,
     load_ingested_files,
     load_staging,
@@ -59,7 +60,8 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
     paths = list_report_files(source_dir)
     with connect(settings.warehouse_path) as con:
         known = set(known_file_versions(con).iter_rows())
-    files = read_report_files(source_dir, paths, known, settings.max_file_bytes)
+        unchanged = set(ingested_file_stats(con).iter_rows())
+    files = read_report_files(source_dir, paths, known, settings.max_file_bytes, unchanged)
     failpoint("ingest.read")
     with connect(settings.warehouse_path) as con:
         before = _count(con, "raw.documents")

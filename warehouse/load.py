@@ -48,6 +48,13 @@ def load_ingested_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame, run
             con.execute(read_sql(f"load/{statement}.sql"), {"run_id": run_id})
 
 
+def ingested_file_stats(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """(source_path, size_bytes, modified_at) of readable versions already ingested."""
+    return query_frame(
+        con, "select source_path, size_bytes, modified_at from raw.files where doc_id is not null"
+    )
+
+
 def documents_to_extract(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return query_frame(con, read_sql("load/select_documents_to_extract.sql"))
 

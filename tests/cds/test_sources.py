@@ -60,3 +60,17 @@ def test_modification_time_is_kept(tmp_path: Path) -> None:
 
     assert row["modified_at"].isoformat() == "2023-11-14T22:13:20"
     assert row["size_bytes"] == len(REPORT_TEXT.encode())
+
+
+def test_a_file_with_the_size_and_time_of_an_ingested_version_is_not_read(tmp_path: Path) -> None:
+    path = write_report(tmp_path, "a.txt", REPORT_TEXT)
+    first = read_report_files(tmp_path, ["a.txt"], set(), max_bytes=10**6)
+    row = first.row(0, named=True)
+    unchanged = {(row["source_path"], row["size_bytes"], row["modified_at"])}
+
+    assert read_report_files(tmp_path, ["a.txt"], set(), 10**6, unchanged).height == 0
+
+    path.write_text(REPORT_TEXT.replace("98,5%", "97,5%"), encoding="utf-8")  # same size, new time
+    os.utime(path, (1_800_000_000, 1_800_000_000))
+    again = read_report_files(tmp_path, ["a.txt"], set(), 10**6, unchanged)
+    assert again.height == 1 and again.row(0, named=True)["file_sha256"] != row["file_sha256"]
