@@ -99,3 +99,95 @@ def test_after_the_merger_a_rank_keeps_the_code_of_the_table_it_is_read_from() -
 def test_main_indicator_activities_vs_pillar() -> None:
     text = "DTI năm 2024: Tiền Giang xếp thứ 11/63 về hoạt động chính quyền số, xếp thứ 9 về chính quyền số."
     assert _ranks(text) == {("82", 2024, "activities", 11), ("82", 2024, "digital_government", 9)}
+
+
+def test_position_phrasing_and_rank_after_a_fall() -> None:
+    text = (
+        "Chỉ số DTI năm 2022 của Yên Bái giảm 5 bậc, lùi xuống vị trí 45/63; Lào Cai tụt 2 bậc xuống thứ 20. "
+        "Năm 2022, Kon Tum vươn lên vị trí 8/63 về chỉ số chuyển đổi số."
+    )
+    assert _ranks(text) == {("15", 2022, "overall", 45), ("10", 2022, "overall", 20),
+                            ("62", 2022, "overall", 8)}  # fmt: skip
+
+
+def test_bare_ordinals_continue_a_list_of_ranks() -> None:
+    text = (
+        "Theo Chỉ số chuyển đổi số năm 2022, Phú Thọ xếp thứ 18, Vĩnh Phúc thứ 9 và Hòa Bình thứ 44; "
+        "Điện Biên xếp thứ 5 về nhận thức số, thứ 30 về thể chế số và thứ 12 về dữ liệu số."
+    )
+    assert _ranks(text) == {("25", 2022, "overall", 18), ("26", 2022, "overall", 9),
+                            ("17", 2022, "overall", 44), ("11", 2022, "awareness", 5),
+                            ("11", 2022, "institutions", 30), ("11", 2022, "data", 12)}  # fmt: skip
+
+
+def test_listed_ordinals_skip_counts_of_years_and_times() -> None:
+    text = "Quảng Trị xếp thứ 20 về DTI năm 2022, năm thứ 3 liên tiếp tăng hạng, lần thứ 2 vượt Quảng Bình."
+    assert _ranks(text) == {("45", 2022, "overall", 20)}
+
+
+def test_a_clause_opened_by_a_pillar_ranks_every_province_in_it() -> None:
+    text = "DTI năm 2023 đã công bố. Về trụ cột kinh tế số, Cà Mau xếp thứ 10, cao hơn Bạc Liêu đứng thứ 40."
+    assert _ranks(text) == {("96", 2023, "digital_economy", 10), ("95", 2023, "digital_economy", 40)}
+
+
+def test_a_bracketed_earlier_rank_keeps_its_year_to_itself() -> None:
+    text = (
+        "Chỉ số DTI năm 2022: Bắc Giang vươn lên vị trí 10/63 (năm 2021 tỉnh xếp thứ 20). "
+        "Trong đó, tỉnh xếp thứ 5 về chỉ số xã hội số."
+    )
+    assert _ranks(text) == {("24", 2022, "overall", 10), ("24", 2021, "overall", 20),
+                            ("24", 2022, "digital_society", 5)}  # fmt: skip
+
+
+def test_a_year_with_no_dti_edition_is_a_plan_year() -> None:
+    text = (
+        "Theo Chỉ số chuyển đổi số (DTI) năm 2023, Ninh Thuận xếp thứ 31. "
+        "Năm 2030 tỉnh phấn đấu cải thiện chỉ số kinh tế số, hiện đang xếp thứ 41."
+    )
+    assert _ranks(text) == {("58", 2023, "overall", 31), ("58", 2023, "digital_economy", 41)}
+
+
+def test_rank_column_of_a_table_with_scores() -> None:
+    text = (
+        "Kết quả DTI năm 2022 của Hà Giang:\nTrụ cột | Điểm | Xếp hạng/63\n"
+        "Chính quyền số | 0,4123 | 12\nKinh tế số | 0,2201 | 40\nSố liệu khác."
+    )
+    found = {
+        (r.province_code, r.year, r.pillar, r.rank, r.out_of, r.score) for r in extract_facts(text).rankings
+    }
+    assert found == {("02", 2022, "digital_government", 12, 63, 0.4123),
+                     ("02", 2022, "digital_economy", 40, 63, 0.2201)}  # fmt: skip
+
+
+def test_a_table_of_another_index_is_not_read() -> None:
+    text = (
+        "DTI năm 2022 của Hà Giang xếp thứ 30.\nChỉ số PCI qua các năm:\n| Chỉ số | Xếp hạng |\n| PCI | 5 |\n"
+    )
+    assert _ranks(text) == {("02", 2022, "overall", 30)}
+
+
+def test_list_rows_of_pillars_and_provinces() -> None:
+    text = (
+        "Kết quả các chỉ số chính của tỉnh Điện Biên năm 2022 (DTI):\n- Kiến tạo thể chế: thứ 21\n"
+        "- Nhân lực số: thứ 50\nThứ hạng DTI 2022 các tỉnh lân cận:\nSơn La – 40\nLai Châu – 58\n"
+    )
+    assert _ranks(text) == {("11", 2022, "institutions", 21), ("11", 2022, "human_resources", 50),
+                            ("14", 2022, "overall", 40), ("12", 2022, "overall", 58)}  # fmt: skip
+
+
+def test_bare_number_rows_need_a_rank_heading_and_not_another_index() -> None:
+    text = (
+        "Chỉ số chuyển đổi số năm 2022 đã được công bố.\nSố xã có tổ công nghệ (DTI 2022):\nSơn La – 40\n"
+        "Thứ hạng PAPI 2022:\nLai Châu: thứ 58\n"
+    )
+    assert _ranks(text) == set()
+
+
+def test_other_index_ranks_listed_after_a_dti_rank() -> None:
+    text = "Năm 2021, Long An xếp thứ 12 về DTI, PAR Index xếp thứ 3, SIPAS đứng thứ 7 và PCI thứ 10."
+    assert _ranks(text) == {("80", 2021, "overall", 12)}
+
+
+def test_quoted_pillar_with_a_comma() -> None:
+    text = "Chỉ số DTI năm 2021: Long An xếp thứ 16 về An toàn, an ninh mạng."
+    assert _ranks(text) == {("80", 2021, "cybersecurity", 16)}

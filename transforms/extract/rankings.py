@@ -19,7 +19,7 @@ from pathlib import Path
 
 from transforms.extract.dates import dti_editions, report_years
 from transforms.extract.numbers import parse_number
-from transforms.extract.provinces import MERGER_DATE, Gazetteer, Mention
+from transforms.extract.provinces import MERGER_DATE, Gazetteer, Mention, gazetteer
 from transforms.extract.sentences import Sentence
 from transforms.extract.text import WB_L, WB_R, alternation, fold
 from transforms.model import Ranking, Span
@@ -32,12 +32,12 @@ RANK_RE = re.compile(
     WB_L + r"(?:"
     r"(?P<lead>dẫn đầu|đứng đầu)"
     r"|(?<![\w])(?P<ord>thứ\s+(?:hạng\s+)?(?P<n1>" + N + r"))(?:\s*/\s*(?P<of1>\d{2}))?"
-    r"|(?:xếp hạng|thứ hạng|xếp|đứng|hạng)\s+(?P<n2>" + N + r")(?:\s*/\s*(?P<of2>\d{2}))?"
+    r"|(?:xếp hạng|thứ hạng|vị trí|xếp|đứng|hạng)\s+(?P<n2>" + N + r")(?:\s*/\s*(?P<of2>\d{2}))?"
     r"|\((?P<n3>\d{1,2})/(?P<of3>63|34)\)"
     r"|(?<=\|)\s*(?P<n4>\d{1,2})\s*/\s*(?P<of4>63|34)\s*(?=\|)"  # a table cell "| 25/63 |"
     r")" + WB_R
 )
-RANK_CUE_RE = re.compile(r"xếp|đứng|giữ|vị trí|hạng|vươn lên|lọt|lên thứ|là thứ")
+RANK_CUE_RE = re.compile(r"xếp|đứng|giữ|vị trí|hạng|vươn lên|lọt|lên thứ|là thứ|xuống|lùi|tụt")
 CHANGE_RE = re.compile(r"(?:tăng|giảm)\s+\S+\s+(?:bậc|hạng)")
 NOT_RANK_BEFORE_RE = re.compile(r"(?:năm|lần|phiên|kỳ|khóa|khoá|ngày|tháng|địa phương|đơn vị|tỉnh)\s+$")
 # "từ trái sang", "năm thứ hai liên tiếp", a weekday before a date ("Thứ Tư, 10/12/2025"),
@@ -50,8 +50,33 @@ COUNT_AFTER_RE = re.compile(r"^\s+(?:tỉnh|địa phương|thành phố)")
 GROUP_BEFORE_RE = re.compile(r"(?:top|tốp|nhóm|trong số|một trong)\b[^;.:]{0,40}$")
 # "người đứng đầu" is the head of an agency, not a rank.
 NOT_LEAD_BEFORE_RE = re.compile(r"(?:người|cán bộ|lãnh đạo)\s+$")
+# "A xếp thứ 21, B thứ 34 và C thứ 56", "chính quyền số xếp thứ 33, kinh tế số thứ 50": a bare "thứ N"
+# after a rank, the two joined by a comma or "và" and a short name, lists one more rank.
+LIST_GAP_RE = re.compile(r"[^.;:!?\n]{0,50}?(?:,|\svà)(?:\s+[^.;:!?\n,]{1,40})?\s$")
 CONTINUATION_RE = re.compile(r"^\s*(?:,|và)\s*(?:thứ\s+)?(?P<n>" + N + r")" + WB_R)
-SCORE_RE = re.compile(r"(?:đạt|với|giá trị|là)\s+(?:giá trị\s+)?(?:dti\s+)?(?P<v>0,\d{2,4})" + WB_R)
+# "đạt 0,5873 điểm", or a table cell "| 0,5218 |".
+SCORE_RE = re.compile(r"(?:(?:đạt|với|giá trị|là)\s+(?:giá trị\s+)?(?:dti\s+)?|\|\s*)(?P<v>0,\d{2,4})" + WB_R)
+# A table's rank column ("Xếp hạng", "Thứ hạng", "Xếp hạng/34") and a rank cell under it ("11", "8/63").
+RANK_HEAD_RE = re.compile(r"\s*(?:xếp hạng|thứ hạng|hạng)(?:\s*(?:/|trên)\s*(?P<of>63|34))?(?:\s+dti)?\s*")
+# Where a rank column's header may be: "hạng" closing a cell ("| Xếp hạng |", "Điểm | Thứ hạng/63").
+HEAD_CELL_RE = re.compile(r"hạng(?:[ \t]*(?:/|trên)[ \t]*(?:63|34))?(?:[ \t]+dti)?[ \t]*(?:\||$)", re.M)
+RANK_CELL_RE = re.compile(r"\s*(?P<n>\d{1,2})(?:\s*/\s*(?P<of>63|34))?\s*")
+# A list row "- Kiến tạo thể chế: thứ 21", "Đà Nẵng – 1", "2. Hạ tầng số: 24/63": a label (a pillar or a
+# province, checked after), then the rank alone at the line end.
+ROW_RE = re.compile(
+    r"^[ \t]*(?:[-•*+][ \t]*|\d{1,2}[.)][ \t]+)?(?P<label>[^\n:|]{2,60}?)[ \t]*(?::|[ \t][–—-])[ \t]*"
+    r"(?P<word>(?:xếp[ \t]+)?(?:thứ|hạng)[ \t]+)?(?P<n>\d{1,2})"
+    r"(?:[ \t]*/[ \t]*(?P<of>63|34))?[ \t]*[.;,]?[ \t]*$",
+    re.M,
+)
+# What every list row ends with (opening with the separator so `re` skips to those characters): the
+# rows are looked for only on the few lines this finds.
+ROW_END_RE = re.compile(
+    r"[:–—-][ \t]*(?:(?:xếp[ \t]+)?(?:thứ|hạng)[ \t]+)?\d{1,2}(?:[ \t]*/[ \t]*(?:63|34))?[ \t]*[.;,]?[ \t]*$",
+    re.M,
+)
+ROW_LABEL_PREFIX_RE = re.compile(r"(?:tỉnh|thành phố|tp\.?)\s+")
+ROW_LABEL_SUFFIX_RE = re.compile(r"\s*\((?:cũ|mới)\)$")
 OUT_OF_RE = re.compile(r"^\s*(?:trên|trong|/)\s*(?P<of>63|34)\s+(?:tỉnh|địa phương)")
 # Every branch opens with a literal letter (`\bdti` is `d(?<!\w.)ti`; the verbs before "về chuyển đổi
 # số" are one branch each, in their order), so `re` skips to those letters: same matches, faster scans.
@@ -114,6 +139,22 @@ def _forward_single_re() -> re.Pattern[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _topic_re() -> re.Pattern[str]:
+    """A clause opened by the pillar it is about: 'Về trụ cột xã hội số, A xếp thứ 15, cao hơn B đứng
+    thứ 33' ranks both in that pillar."""
+    return re.compile(
+        r"[\W\d]*(?:về|riêng|ở|đối với|xét về|tại|trong)\s+(?:các\s+|cả\s+)?"
+        r"(?:trụ cột|chỉ số(?:\s+chính)?|lĩnh vực|hạng mục)?\s*(?:về\s+)?"
+        r"(?P<p>" + _pillars()[0].pattern + r")\s*,"
+    )
+
+
+def _clause_topic(text_folded: str, c_start: int, c_end: int) -> str | None:
+    m = _topic_re().match(text_folded, c_start, c_end)
+    return (_pillar_of(m["p"]) or None) if m else None
+
+
 def _rank_value(word: str) -> int:
     return int(word) if word.isdigit() else WORD_RANKS[word]
 
@@ -131,9 +172,7 @@ def rank_hits(text_folded: str) -> list[RankHit]:
                 continue
             hits.append(RankHit(m.start(), m.end(), 1, None))
             continue
-        uncued = NOT_RANK_BEFORE_RE.search(before) or not RANK_CUE_RE.search(before[-30:])
-        listed = hits and CONTINUATION_RE.match(text_folded[hits[-1].end : m.end()])
-        if m["ord"] and uncued and not listed:
+        if m["ord"] and not _ordinal_is_rank(text_folded, m, before, hits):
             continue
         n = m["n1"] or m["n2"] or m["n3"] or m["n4"]
         of = m["of1"] or m["of2"] or m["of3"] or m["of4"]
@@ -142,7 +181,93 @@ def rank_hits(text_folded: str) -> list[RankHit]:
         out_of = int(of) if of else _out_of_after(text_folded[m.end() : m.end() + 30])
         hits.append(RankHit(m.start(), m.end(), _rank_value(n), out_of))
         hits.extend(_continuations(text_folded, m.end()))
+    hits.extend(_table_hits(text_folded))
+    hits.extend(_row_hits(text_folded))
     return _dedupe_hits(hits)
+
+
+def _table_hits(text_folded: str) -> list[RankHit]:
+    """Cells of a table's rank column ('Trụ cột | Điểm | Xếp hạng' then 'Kinh tế số | 0,3904 | 19'),
+    unless the table or the line that introduces it is about another index."""
+    hits: list[RankHit] = []
+    for head in HEAD_CELL_RE.finditer(text_folded):
+        line_start = text_folded.rfind("\n", 0, head.start()) + 1
+        line_end = _line_end(text_folded, head.end())
+        header = text_folded[line_start:line_end]
+        cells = header.split("|")
+        col, rank_head = next(
+            ((i, h) for i, c in enumerate(cells) if (h := RANK_HEAD_RE.fullmatch(c))), (-1, None)
+        )
+        intro = text_folded[text_folded.rfind("\n", 0, max(0, line_start - 1)) + 1 : line_start]
+        other = OTHER_INDEX_RE.search(header) or (OTHER_INDEX_RE.search(intro) and not DTI_RE.search(intro))
+        if rank_head is None or other or len(cells) < 2:
+            continue
+        of = rank_head["of"]
+        start = line_end + 1
+        while start < len(text_folded) and "|" in text_folded[start : _line_end(text_folded, start)]:
+            end = _line_end(text_folded, start)
+            row = text_folded[start:end].split("|")
+            cell = RANK_CELL_RE.fullmatch(row[col]) if col < len(row) else None
+            if cell:
+                at = start + sum(len(c) + 1 for c in row[:col])
+                out_of = cell["of"] or of
+                n_start, n_end = at + cell.start("n"), at + cell.end("n")
+                hits.append(RankHit(n_start, n_end, int(cell["n"]), int(out_of) if out_of else None))
+            start = end + 1
+    return hits
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _row_hits(text_folded: str) -> list[RankHit]:
+    """List rows whose label is a pillar or a province and whose value is a rank: with 'thứ'/'hạng',
+    or a bare number under a heading that speaks of ranks ('Thứ hạng DTI các tỉnh trong vùng:')."""
+    hits: list[RankHit] = []
+    for end in ROW_END_RE.finditer(text_folded):
+        m = ROW_RE.match(text_folded, text_folded.rfind("\n", 0, end.start()) + 1)
+        if not m or m.end() != end.end() or not _row_label(m["label"]):
+            continue
+        heading = _row_heading(text_folded, m.start())
+        if OTHER_INDEX_RE.search(heading) and not DTI_RE.search(heading):
+            continue
+        if not m["word"] and not RANK_CUE_RE.search(heading):
+            continue
+        hits.append(RankHit(m.start("n"), m.end("n"), int(m["n"]), int(m["of"]) if m["of"] else None))
+    return hits
+
+
+def _row_label(label: str) -> bool:
+    label = ROW_LABEL_SUFFIX_RE.sub("", label.strip())
+    prefix = ROW_LABEL_PREFIX_RE.match(label)
+    label = label[prefix.end() :] if prefix else label
+    return bool(_pillars()[0].fullmatch(label) or gazetteer().pattern.fullmatch(label))
+
+
+def _row_heading(text_folded: str, row_start: int) -> str:
+    """The nearest line above a run of list rows."""
+    end = row_start - 1
+    while end > 0:
+        start = text_folded.rfind("\n", 0, end) + 1
+        line = text_folded[start:end]
+        if line.strip() and not ROW_RE.fullmatch(line):
+            return line
+        end = start - 1
+    return ""
+
+
+def _ordinal_is_rank(text_folded: str, m: re.Match[str], before: str, hits: list[RankHit]) -> bool:
+    """'thứ N' ranks when a rank verb precedes it, when it has a denominator ('xuống thứ 40/63'), or
+    when it continues a list of ranks ('thứ 6 và 12', 'B thứ 34'); never 'năm thứ hai', 'lần thứ 3'."""
+    if hits and CONTINUATION_RE.match(text_folded[hits[-1].end : m.end()]):
+        return True
+    if NOT_RANK_BEFORE_RE.search(before):
+        return False
+    if m["of1"] or RANK_CUE_RE.search(before[-30:].rsplit("\n", 1)[-1]):  # a cue on the same line
+        return True
+    return bool(hits) and LIST_GAP_RE.match(text_folded, hits[-1].end, m.start()) is not None
 
 
 def _out_of_after(after: str) -> int | None:
@@ -211,18 +336,23 @@ def _sentence_rankings(
     clauses = _clauses(ctx.text_folded, s)
     for c_start, c_end in clauses:
         c_hits = [h for h in hits if c_start <= h.start < c_end]
-        if not c_hits or not _is_dti_clause(ctx.text_folded, c_start, c_end, c_hits[0].start):
+        dti = _dti_ranks(ctx.text_folded, c_start, c_end, c_hits)
+        if not any(dti):
             continue
         provinces = _provinces_for(ctx, s, c_start, c_hits)
         scores = _scores_for(ctx.text_folded, c_start, c_end, c_hits)
+        topic = _clause_topic(ctx.text_folded, c_start, c_end) or "overall"
         prev_end = c_start
         for i, h in enumerate(c_hits):
             next_start = c_hits[i + 1].start if i + 1 < len(c_hits) else c_end
+            if not dti[i]:  # 'tỉnh xếp thứ 12 về DTI, PAR Index xếp thứ 3': that rank is another index's
+                prev_end = h.end
+                continue
             listed: list[int | None] = list(_years_listed(ctx.text_folded, h))
             years = listed or [
                 _year_near(ctx.text_folded, c_start if i == 0 else prev_end, h, next_start, i > 0) or year_ctx
             ]
-            pillars = _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end)
+            pillars = _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end) or [topic]
             score = scores[i] if len(pillars) == 1 and len(years) == 1 else None
             code = _ranked_code(ctx, s, h, provinces[i], years[0])
             out.extend(_ranking(s, h, code, year, pillar, score) for pillar in pillars for year in years)
@@ -272,13 +402,17 @@ def _clauses(text_folded: str, s: Sentence) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
-def _is_dti_clause(text_folded: str, c_start: int, c_end: int, rank_pos: int) -> bool:
-    """A clause naming another index (PAR Index, SIPAS...) ranks the DTI only if the DTI is named nearer."""
-    others = [abs(m.start() - rank_pos) for m in OTHER_INDEX_RE.finditer(text_folded, c_start, c_end)]
+def _dti_ranks(text_folded: str, c_start: int, c_end: int, hits: list[RankHit]) -> list[bool]:
+    """Which ranks of a clause are DTI ranks: in a clause naming another index (PAR Index, SIPAS...),
+    those with the DTI named nearer than the other index."""
+    others = [m.start() for m in OTHER_INDEX_RE.finditer(text_folded, c_start, c_end)]
     if not others:
-        return True
-    dtis = [abs(m.start() - rank_pos) for m in DTI_RE.finditer(text_folded, c_start, c_end)]
-    return bool(dtis) and min(dtis) < min(others)
+        return [True] * len(hits)
+    dtis = [m.start() for m in DTI_RE.finditer(text_folded, c_start, c_end)]
+    return [
+        bool(dtis) and min(abs(d - h.start) for d in dtis) < min(abs(o - h.start) for o in others)
+        for h in hits
+    ]
 
 
 def _provinces_for(
@@ -332,7 +466,8 @@ def _scores_for(text_folded: str, c_start: int, c_end: int, hits: list[RankHit])
 
 
 def _pillars_for(text_folded: str, prev_end: int, h: RankHit, next_start: int, c_end: int) -> list[str]:
-    """Pillars a rank is about: listed after it, named right after it, or the nearest before it."""
+    """Pillars a rank is about: listed after it, named right after it, or the nearest before it;
+    none when no pillar is named (then the clause's topic, else overall)."""
     ahead = text_folded[h.end : next_start]
     listed = LIST_FWD_RE.match(ahead)
     if listed:
@@ -347,7 +482,7 @@ def _pillars_for(text_folded: str, prev_end: int, h: RankHit, next_start: int, c
         return [_pillar_of(single["p"])]
     behind = [m for m in _pillars()[0].finditer(text_folded, prev_end, h.start) if _pillar_of(m.group())]
     if not behind:
-        return ["overall"]
+        return []
     run = [behind[-1]]
     for m in reversed(behind[:-1]):
         if not COORD_RE.fullmatch(text_folded, m.end(), run[0].start()):
@@ -356,11 +491,42 @@ def _pillars_for(text_folded: str, prev_end: int, h: RankHit, next_start: int, c
     return list(dict.fromkeys(_pillar_of(m.group()) for m in run))
 
 
+@lru_cache(maxsize=1)
+def _edition_span() -> tuple[int, int]:
+    editions = [e.edition for e in dti_editions()]
+    return min(editions), max(editions)
+
+
+def _is_edition(year: int) -> bool:
+    """A year can be a DTI edition only if that edition exists: 'năm 2025 tỉnh phấn đấu ..., hiện xếp
+    thứ 41' names a plan year, and the rank is the latest published one."""
+    first, last = _edition_span()
+    return first <= year <= last
+
+
 def _clause_year(clause: str) -> int | None:
+    """The edition a ranking sentence sets for the ones after it. A year in a bracketed aside about
+    another rank ('vươn lên vị trí 14/63 (năm 2020 tỉnh xếp thứ 28)') does not."""
     if not DTI_RE.search(clause) and not RANK_CUE_RE.search(clause):
         return None
-    years = [int(m[1]) for m in YEAR_NEAR_RE.finditer(clause) if not COMPARE_RE.search(clause[: m.start()])]
+    years = [
+        int(m[1])
+        for m in YEAR_NEAR_RE.finditer(clause)
+        if _is_edition(int(m[1]))
+        and not COMPARE_RE.search(clause[: m.start()])
+        and not _in_rank_aside(clause, 0, m.start())
+    ]
     return years[0] if years else None
+
+
+def _in_rank_aside(text: str, lo: int, pos: int) -> bool:
+    """Whether pos sits in a bracket opened after lo that holds another rank: 'vị trí 14/63 (năm 2020
+    tỉnh xếp thứ 28)' — that year belongs to the rank inside the bracket."""
+    opened = text.rfind("(", lo, pos)
+    if opened < 0 or opened < text.rfind(")", lo, pos):
+        return False
+    closed = text.find(")", pos, pos + 80)
+    return RANK_CUE_RE.search(text, opened, closed if closed >= 0 else pos + 80) is not None
 
 
 def _year_near(text_folded: str, c_start: int, h: RankHit, next_start: int, follows_rank: bool) -> int | None:
@@ -369,12 +535,18 @@ def _year_near(text_folded: str, c_start: int, h: RankHit, next_start: int, foll
     after = re.match(
         r"\s*(?:/\s*\d+)?[^,;.]{0,25}?(?:năm|dti)\s+((?:19|20)\d{2})", text_folded[h.end : next_start]
     )
-    if after and not COMPARE_RE.search(text_folded[h.end : h.end + after.start(1)]):
+    if (
+        after
+        and _is_edition(int(after[1]))
+        and not COMPARE_RE.search(text_folded[h.end : h.end + after.start(1)])
+        and not _in_rank_aside(text_folded, h.end, h.end + after.start(1))
+    ):
         return int(after[1])
     before = [
         int(m[1])
         for m in YEAR_NEAR_RE.finditer(text_folded, c_start, h.start)
-        if follows_rank or not COMPARE_RE.search(text_folded[max(0, m.start() - 12) : m.start() + 4])
+        if _is_edition(int(m[1]))
+        and (follows_rank or not COMPARE_RE.search(text_folded[max(0, m.start() - 12) : m.start() + 4]))
     ]
     return before[-1] if before else None
 
@@ -385,7 +557,7 @@ def _document_edition(ctx: RankContext) -> int | None:
     for s in ctx.sentences:
         clause = ctx.text_folded[s.start : s.end]
         if DTI_RE.search(clause) or "xếp hạng" in clause:
-            years.extend(report_years(clause))
+            years.extend(y for y in report_years(clause) if _is_edition(y))
     if years:
         return max(set(years), key=lambda y: (years.count(y), y))
     if ctx.doc_date:
