@@ -51,11 +51,16 @@ def fact_key(category: str, item: dict[str, Any]) -> Any:
     return (_nfc(item.get("kind") or "").lower(), number)
 
 
+def is_optional(category: str, item: dict[str, Any]) -> bool:
+    """Neither rewarded nor penalised: marked optional, or a quantity below 10."""
+    return bool(item.get("optional")) or (category == "quantities" and abs(float(item["value"])) < 10)
+
+
 def compare(
     category: str, gold_items: list[dict[str, Any]], predicted_items: list[dict[str, Any]]
 ) -> Mismatch:
     def optional(item: dict[str, Any]) -> bool:
-        return bool(item.get("optional")) or (category == "quantities" and abs(float(item["value"])) < 10)
+        return is_optional(category, item)
 
     required = Counter(fact_key(category, g) for g in gold_items if not optional(g))
     allowed = Counter(fact_key(category, g) for g in gold_items if optional(g))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.golden.gold import CATEGORIES, compare, load_gold, predicted
+from tests.golden.gold import CATEGORIES, compare, is_optional, load_gold, predicted
 from transforms.contract import contract_record
 from transforms.documents import decode_document
 from transforms.extract import extract_facts
@@ -36,7 +36,7 @@ def readings() -> list[Reading]:
 def test_category_f1_over_the_set(readings: list[Reading], category: str) -> None:
     found = missing = unexpected = 0
     for gold, record in readings:
-        items = [i for i in gold.get(category) or [] if not i.get("optional")]
+        items = [i for i in gold.get(category) or [] if not is_optional(category, i)]
         mismatch = compare(category, gold.get(category) or [], predicted(record, category))
         missing += len(mismatch.missing)
         unexpected += len(mismatch.unexpected)
