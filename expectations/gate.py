@@ -15,11 +15,10 @@ the row rules computed as boolean columns, and validated as an Arrow-backed pand
 
 from __future__ import annotations
 
-import logging
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ import duckdb
 import polars as pl
 
 from expectations.contracts import Contract, RowRule, load_contracts
+from expectations.gx_context import quiet_context
 from warehouse.database import query_frame
 from warehouse.publish import read_published_table
 from warehouse.quarantine import FAILING_SCHEMA, quarantine_rows, quarantined_in_run
@@ -34,6 +34,7 @@ from warehouse.release_notes import QualityReport
 
 if TYPE_CHECKING:
     import great_expectations as gx
+    from great_expectations.core import ExpectationSuiteValidationResult
 
 CHECK_PREFIX = "check__"
 # Published table named in a contract relationship → the warehouse relation holding its keys.
@@ -76,6 +77,8 @@ class GateResult:
     checks: tuple[CheckResult, ...]
     quarantined: pl.DataFrame = field(default_factory=pl.DataFrame)
     findings: dict[str, pl.DataFrame] = field(default_factory=dict)  # singular check name → failing rows
+    # Published table → GX's own result of its suite, kept whole for the release's Data Docs.
+    validations: dict[str, ExpectationSuiteValidationResult] = field(default_factory=dict)
 
     @property
     def blocking_failures(self) -> tuple[CheckResult, ...]:
@@ -100,7 +103,9 @@ class GateResult:
             }
             for c in self.checks
         ]
-        return QualityReport(pl.DataFrame(rows), self.quarantined, self.findings, self.summary())
+        return QualityReport(
+            pl.DataFrame(rows), self.quarantined, self.findings, self.summary(), self.validations
+        )
 
     def summary(self) -> str:
         failed = [f"{c.table}.{c.check} ({c.failing_rows} rows)" for c in self.blocking_failures]
@@ -122,14 +127,26 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
         )
         for name, contract in contracts.items()
     }
-    context = _quiet_context()
-    checks = [
-        _with_quarantine_counts(result, quarantined)
+    context = quiet_context()
+    run = _run_identifier(params.run_id)
+    validations = {
+        name: _validate(context, contract, frames[name], build_suite(contract), run)
         for name, contract in contracts.items()
-        for result in _validate(context, contract, frames[name], build_suite(contract))
+    }
+    checks = [
+        _with_quarantine_counts(_to_check_result(name, result), quarantined)
+        for name, outcome in validations.items()
+        for result in outcome.results
     ]
     singular, findings = _run_singular_checks(con, params)
-    return GateResult(tuple(checks + singular), quarantined, findings)
+    return GateResult(tuple(checks + singular), quarantined, findings, validations)
+
+
+def _run_identifier(run_id: str) -> Any:
+    """GX's name for this gate run; Data Docs file and title each validation result under it."""
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    return RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
 
 
 def _rule_columns(contract: Contract) -> dict[str, str]:
@@ -256,14 +273,18 @@ def _expectations(contract: Contract) -> Iterable[Any]:
         )
 
 
-def _validate(context: Any, contract: Contract, frame: pl.DataFrame, suite: Any) -> list[CheckResult]:
+def _validate(
+    context: Any, contract: Contract, frame: pl.DataFrame, suite: Any, run: Any
+) -> ExpectationSuiteValidationResult:
+    """Validate one published table; the run is stamped on the result as a Checkpoint would."""
     source = context.data_sources.add_or_update_pandas(name=f"published_{contract.table}")
     asset = source.add_dataframe_asset(name=contract.table)
     batch = asset.add_batch_definition_whole_dataframe("release").get_batch(
         batch_parameters={"dataframe": frame.to_pandas(use_pyarrow_extension_array=True)}
     )
     outcome = batch.validate(suite, result_format="SUMMARY")
-    return [_to_check_result(contract.table, r) for r in outcome.results]
+    outcome.meta["run_id"] = run
+    return outcome
 
 
 def _to_check_result(table: str, result: Any) -> CheckResult:
@@ -308,17 +329,3 @@ def _run_singular_checks(
             CheckResult("warehouse", name, severity.group(1), failing.is_empty(), failing.height, detail)
         )
     return results, findings
-
-
-def _quiet_context() -> Any:
-    """An in-memory GX context without telemetry, progress bars or INFO chatter."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    for name in ("great_expectations", "great_expectations.data_context.types.base"):
-        logging.getLogger(name).setLevel(logging.WARNING)  # GX sets INFO on some of its loggers
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context

@@ -37,6 +37,7 @@ MAX_INDICATOR_CHARTS = 8
 FONT_STACK = "system-ui, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 QUALITY_KEYS = ("checks_passed", "checks_failed", "quarantined_rows", "conflicts")
 QUALITY_DIR = "quality"  # written by warehouse.release_notes before the catalog; linked when present
+DATA_DOCS_INDEX = "data_docs/index.html"  # GX Data Docs, see expectations.data_docs
 CONFLICTS_FINDING = "no_conflicting_ranks"  # expectations/checks/assert_no_conflicting_ranks.sql
 PILLARS: dict[str, tuple[str, str]] = {
     "overall": ("Tổng thể", "Overall"),
@@ -133,6 +134,9 @@ def write_catalog(
         quality=_quality_items(quality),
         quality_files=sorted(p.name for p in (release_dir / QUALITY_DIR).glob("*") if p.is_file()),
         quality_dir=QUALITY_DIR,
+        data_docs=f"{QUALITY_DIR}/{DATA_DOCS_INDEX}"
+        if (release_dir / QUALITY_DIR / DATA_DOCS_INDEX).is_file()
+        else "",
         dti_chart=dti_chart,
         province_count=len(provinces),
         indicator_chart_count=len(indicator_charts),

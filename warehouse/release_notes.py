@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+from expectations.data_docs import DATA_DOCS_DIR, write_data_docs
+
+if TYPE_CHECKING:
+    from great_expectations.core import ExpectationSuiteValidationResult
 
 CHANGELOG = "CHANGELOG.md"
 QUALITY_DIR = "quality"
@@ -16,12 +21,14 @@ QUALITY_DIR = "quality"
 
 @dataclass(frozen=True, slots=True)
 class QualityReport:
-    """The gate's outcome in publishable form: check rows, quarantined rows, named findings."""
+    """The gate's outcome in publishable form: check rows, quarantined rows, named findings, and
+    GX's validation result per published table (rendered as Data Docs)."""
 
     checks: pl.DataFrame
     quarantined: pl.DataFrame
     findings: dict[str, pl.DataFrame] = field(default_factory=dict)
     summary: str = ""
+    validations: dict[str, ExpectationSuiteValidationResult] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         failed = self.checks.filter(~pl.col("success")) if self.checks.height else self.checks
@@ -34,7 +41,8 @@ class QualityReport:
 
 
 def write_quality_report(folder: Path, report: QualityReport) -> None:
-    """quality/report.json (summary and counts), checks.csv, quarantine.csv and one CSV per finding."""
+    """quality/report.json (summary and counts), checks.csv, quarantine.csv, one CSV per finding,
+    and the GX Data Docs of the gate's validation results in quality/data_docs/."""
     target = folder / QUALITY_DIR
     target.mkdir()
     report.checks.write_csv(target / "checks.csv")
@@ -45,6 +53,8 @@ def write_quality_report(folder: Path, report: QualityReport) -> None:
     (target / "report.json").write_text(
         json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    if report.validations:
+        write_data_docs(target / DATA_DOCS_DIR, report.validations)
 
 
 def changelog_entry(
