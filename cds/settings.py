@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(
         None, description="Address of an existing Dask scheduler; a local cluster is started when unset."
     )
+    refresh_extraction_cache: bool = Field(
+        False, description="Re-extract batches even when a cached result for the same documents exists."
+    )
     extract_workers: int = Field(
         2, ge=1, description="Threads or local Dask worker processes for extraction."
     )

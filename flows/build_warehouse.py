@@ -3,7 +3,7 @@ check what would be published."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 from prefect import flow, get_run_logger, task
@@ -13,26 +13,42 @@ from prefect.cache_policies import NO_CACHE
 from cds.pipeline import select_documents_to_backfill, stage_facts, validate_staged
 from cds.settings import get_settings
 from expectations.gate import GateResult
+from flows.caching import extraction_cache_key
 from transforms.frames import FactFrames, extract_fact_frames
 
 
-@task(name="select_documents", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+@task(
+    name="select_documents",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    timeout_seconds=600,
+    cache_policy=NO_CACHE,
+)
 def select_documents_task(from_date: date | None, to_date: date | None, force: bool) -> pl.DataFrame:
     return select_documents_to_backfill(get_settings(), from_date, to_date, force=force)
 
 
-@task(name="extract_batch", cache_policy=NO_CACHE)
+@task(
+    name="extract_batch",
+    cache_key_fn=extraction_cache_key,
+    cache_expiration=timedelta(days=30),
+    persist_result=True,
+    timeout_seconds=3600,
+)
 def extract_batch_task(documents: pl.DataFrame) -> FactFrames:
-    """Pure CPU work on a batch of documents: the part that scales out on a task runner."""
+    """Pure CPU work on a batch of documents: the part that scales out on a task runner; its
+    result is cached by the documents' hashes and the extractor's code."""
     return extract_fact_frames(documents)
 
 
-@task(name="load_staging", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+@task(
+    name="load_staging", retries=2, retry_delay_seconds=[2, 10], timeout_seconds=3600, cache_policy=NO_CACHE
+)
 def load_staging_task(facts: FactFrames) -> dict[str, int]:
     return stage_facts(get_settings(), facts)
 
 
-@task(name="run_quality_gate", cache_policy=NO_CACHE)
+@task(name="run_quality_gate", timeout_seconds=3600, cache_policy=NO_CACHE)
 def run_quality_gate_task(run_id: str) -> GateResult:
     return validate_staged(get_settings(), run_id)
 
@@ -47,7 +63,8 @@ def extract_and_load(
     documents = select_documents_task(from_date, to_date, force)
     size = get_settings().extract_batch_size
     batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
-    futures = extract_batch_task.map(batches)
+    extract = extract_batch_task.with_options(refresh_cache=get_settings().refresh_extraction_cache)
+    futures = extract.map(batches)
     facts = FactFrames.concat([future.result() for future in futures])
     counts = load_staging_task(facts)
     logger.info("extract.done documents=%d batches=%d staged=%s", documents.height, len(batches), counts)

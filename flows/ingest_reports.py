@@ -10,12 +10,12 @@ from cds.pipeline import IngestSummary, ingest_source, prepare_warehouse
 from cds.settings import get_settings
 
 
-@task(name="prepare_warehouse", retries=2, retry_delay_seconds=[2, 10])
+@task(name="prepare_warehouse", retries=2, retry_delay_seconds=[2, 10], timeout_seconds=600)
 def prepare_warehouse_task() -> None:
     prepare_warehouse(get_settings())
 
 
-@task(name="ingest_source", retries=2, retry_delay_seconds=[2, 10])
+@task(name="ingest_source", retries=2, retry_delay_seconds=[2, 10], timeout_seconds=7200)
 def ingest_source_task(source_dir: Path, run_id: str) -> IngestSummary:
     return ingest_source(get_settings(), source_dir, run_id)
 

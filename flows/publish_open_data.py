@@ -21,7 +21,7 @@ def unchanged_release_task() -> Release | None:
     return unchanged_release(get_settings())
 
 
-@task(name="write_release", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(name="write_release", retries=1, retry_delay_seconds=5, timeout_seconds=3600, cache_policy=NO_CACHE)
 def write_release_task(gate: GateResult) -> Release:
     return publish_release(get_settings(), gate)
 

@@ -40,6 +40,7 @@ def test_dask_runner_publishes_byte_identical_tables(
     threads = published_bytes(flow_settings.public_dir)
 
     monkeypatch.setenv("CDS_TASK_RUNNER", "dask")
+    monkeypatch.setenv("CDS_REFRESH_EXTRACTION_CACHE", "true")  # really extract on Dask, not from cache
     monkeypatch.setenv("CDS_WAREHOUSE_PATH", str(tmp_path / "dask" / "cds.duckdb"))
     monkeypatch.setenv("CDS_PUBLIC_DIR", str(tmp_path / "dask" / "public"))
     get_settings.cache_clear()
