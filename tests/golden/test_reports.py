@@ -28,7 +28,7 @@ def readings() -> list[Reading]:
         pairs.append(
             (load_gold(gold_path), contract_record(str(text_path), None, extract_facts(document.text), None))
         )
-    assert len(pairs) >= 15
+    assert len(pairs) >= 27
     return pairs
 
 

@@ -88,3 +88,32 @@ def test_an_issuance_story_dates_the_issuance_and_a_notice_its_own_date() -> Non
     assert _event(plain) is None
     notice = "THÔNG BÁO: Vận hành Cổng dịch vụ công\nKể từ ngày 01/8/2020, Cổng chính thức vận hành."
     assert _event(notice, date(2020, 7, 15)) == date(2020, 7, 15)
+
+
+def test_yesterday_with_day_month_is_the_event() -> None:
+    text = "Hôm qua (21/9), Ban Chỉ đạo chuyển đổi số tỉnh họp phiên thứ hai."
+    assert _event(text, date(2023, 9, 22)) == date(2023, 9, 21)
+
+
+def test_announcement_verb_before_a_time_of_day_dates_the_event() -> None:
+    text = (
+        "Theo bảng xếp hạng Chỉ số chuyển đổi số năm 2022 được Bộ Thông tin và Truyền thông công bố "
+        "sáng 25/7, tỉnh Phú Yên xếp thứ 40/63."
+    )
+    assert _event(text, date(2023, 7, 27)) == date(2023, 7, 25)
+
+
+def test_a_cited_announcement_date_is_not_the_event() -> None:
+    text = (
+        "Theo Chỉ số chuyển đổi số năm 2021 do Bộ Thông tin và Truyền thông công bố ngày 8/8/2022, "
+        "tỉnh đạt 0,41 điểm, xếp thứ 30/63."
+    )
+    assert _event(text) is None
+
+
+def test_a_decision_that_publishes_results_is_the_announcement() -> None:
+    text = (
+        "Ngày 3/12/2024, UBND tỉnh Hà Nam ban hành Quyết định số 901/QĐ-UBND công bố kết quả xếp hạng "
+        "chỉ số chuyển đổi số các sở, ngành năm 2024."
+    )
+    assert _event(text) == date(2024, 12, 3)

@@ -37,3 +37,22 @@ def test_the_signatory_under_an_all_caps_title_line() -> None:
     text = "Nơi nhận: UBND tỉnh.\n\nKT. CHÁNH VĂN PHÒNG — PHÓ CHÁNH VĂN PHÒNG\n*(đã ký)*\nLò Văn Khải\n"
     assert _people(text) == {"Lò Văn Khải": ("Phó chánh văn phòng",)}
     assert _people("Hội nghị kết thúc.\nPHÓNG VIÊN\nHoàng Anh") == {}
+
+
+def test_apostrophe_names_and_short_later_mentions() -> None:
+    text = (
+        "Chúng tôi gặp anh Rơ Châm K'Dương, Tổ trưởng Tổ công nghệ số cộng đồng thôn 3. "
+        "Chị H'Lan, thành viên tổ, hướng dẫn bà con cài ứng dụng. "
+        "Ông Y Sơn M'Lô, Phó Giám đốc Sở Nội vụ tỉnh Gia Lai, cho biết. "
+        "Anh K'Dương cười nói."
+    )
+    assert set(_people(text)) == {"Rơ Châm K'Dương", "H'Lan", "Y Sơn M'Lô"}
+
+
+def test_honorific_for_elders() -> None:
+    assert set(_people("Tổ giúp cụ Lê Văn Tư, 80 tuổi, gọi video cho con cháu.")) == {"Lê Văn Tư"}
+
+
+def test_a_place_ending_a_title_is_not_another_person() -> None:
+    text = "Bà Trịnh Thị Mai, Trưởng phòng Văn hóa và Thông tin huyện Lục Yên, chia sẻ kinh nghiệm."
+    assert set(_people(text)) == {"Trịnh Thị Mai"}

@@ -191,3 +191,62 @@ def test_other_index_ranks_listed_after_a_dti_rank() -> None:
 def test_quoted_pillar_with_a_comma() -> None:
     text = "Chỉ số DTI năm 2021: Long An xếp thứ 16 về An toàn, an ninh mạng."
     assert _ranks(text) == {("80", 2021, "cybersecurity", 16)}
+
+
+def test_rank_after_a_group_in_its_own_comma_clause() -> None:
+    text = (
+        "Trong bảng xếp hạng Chỉ số chuyển đổi số năm 2022, Hải Dương lọt vào nhóm 15 địa phương dẫn đầu, "
+        "xếp thứ 14, tăng 6 bậc."
+    )
+    assert _ranks(text) == {("30", 2022, "overall", 14)}
+
+
+def test_ranks_of_districts_departments_and_ministries_are_not_province_ranks() -> None:
+    text = (
+        "Chỉ số chuyển đổi số (DTI) năm 2023 của tỉnh Hà Nam: ở khối huyện, thị xã, thị xã Duy Tiên dẫn đầu; "
+        "huyện Lý Nhân xếp thứ hai. Ở khối sở, Sở Tài chính xếp thứ nhất. "
+        "Cơ quan xếp hạng nhất được khen thưởng. "
+        "Ở khối bộ, Bộ Công Thương xếp thứ ba; Kho bạc Nhà nước xếp thứ năm. "
+        "Trên cả nước, DTI năm 2023 của Hà Nam xếp thứ 18/63."
+    )
+    assert _ranks(text) == {("35", 2023, "overall", 18)}
+
+
+def test_bracketed_ranks_after_names_and_pillar_topics() -> None:
+    text = (
+        "Chỉ số chuyển đổi số năm 2021: các địa phương có thứ hạng thấp nhất lần lượt là Hà Giang (61), "
+        "Lai Châu (62) và Điện Biên (63). "
+        "Xét theo trụ cột, ở kinh tế số, Bắc Ninh đứng đầu, Hải Phòng đứng thứ hai; còn ở xã hội số, "
+        "vị trí số một thuộc về Quảng Ninh."
+    )
+    assert _ranks(text) == {
+        ("02", 2021, "overall", 61), ("12", 2021, "overall", 62), ("11", 2021, "overall", 63),
+        ("27", 2021, "digital_economy", 1), ("31", 2021, "digital_economy", 2),
+        ("22", 2021, "digital_society", 1),
+    }  # fmt: skip
+
+
+def test_table_with_a_column_per_edition() -> None:
+    text = (
+        "Bảng 2. Thứ hạng DTI của tỉnh Phú Thọ (trên 63 tỉnh, thành phố)\n"
+        "| TT | Chỉ số | Năm 2022 | Năm 2023 |\n"
+        "| 1 | DTI tổng thể | 25 | 19 |\n"
+        "| 2 | Kinh tế số | 33 | 27 |\n"
+    )
+    assert _ranks(text) == {
+        ("25", 2022, "overall", 25), ("25", 2023, "overall", 19),
+        ("25", 2022, "digital_economy", 33), ("25", 2023, "digital_economy", 27),
+    }  # fmt: skip
+    assert {r.out_of for r in extract_facts(text).rankings} == {63}
+
+
+def test_national_round_up_has_no_province() -> None:
+    text = (
+        "DTI 2021: Quảng Ninh dẫn đầu\n"
+        "Bộ Thông tin và Truyền thông công bố Chỉ số chuyển đổi số năm 2021. Quảng Ninh dẫn đầu, "
+        "Đà Nẵng xếp thứ hai, Thừa Thiên Huế xếp thứ ba, Bắc Ninh xếp thứ tư, Hà Nội xếp thứ năm. "
+        "Tốp 10 còn có Cần Thơ, Hải Phòng, Bình Dương, Vĩnh Phúc và Long An."
+    )
+    facts = extract_facts(text)
+    assert facts.province is None
+    assert len({r.province_code for r in facts.rankings}) == 5

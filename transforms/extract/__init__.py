@@ -7,6 +7,7 @@ together around one sentence split and one folded copy of the text.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -15,15 +16,20 @@ from transforms.extract.dates import published_date as printed_published_date
 from transforms.extract.legal import extract_legal_refs, legal_number_spans
 from transforms.extract.metrics import MetricContext, extract_metrics
 from transforms.extract.people import extract_people
-from transforms.extract.provinces import gazetteer, subject_code63
+from transforms.extract.provinces import Mention, gazetteer, subject_code63
 from transforms.extract.rankings import RankContext, RankHit, extract_rankings, rank_hits
 from transforms.extract.sentences import split_sentences
 from transforms.extract.text import fold, squash
-from transforms.model import Extraction
+from transforms.model import Extraction, Ranking
 
 __all__ = ["extract_facts"]
 
 TITLE_MAX = 220
+# A national round-up (the DTI table of all provinces) names many provinces, ranks several, and dwells on
+# none: it is about no one province.
+ROUNDUP_MIN_NAMED = 8
+ROUNDUP_MIN_RANKED = 5
+ROUNDUP_MAX_SHARE = 0.25
 
 
 def extract_facts(text: str, published_date: date | None = None) -> Extraction:
@@ -43,6 +49,8 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
     if doc_date is None and any(r.year and r.year >= 2024 for r in rankings):
         doc_date = date(2025, 10, 21)  # DTI 2024 was announced after the 2025 merger: the text is post-merger
         rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
+    if _national_roundup(mentions, rankings):
+        code63 = None
     excluded = _excluded_spans(text_folded, hits)
     metrics = extract_metrics(MetricContext(text, text_folded, sentences, excluded))
     return Extraction(
@@ -55,6 +63,14 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
         people=tuple(extract_people(text, text_folded, sentences)),
         legal_refs=tuple(extract_legal_refs(text, text_folded, sentences)),
     )
+
+
+def _national_roundup(mentions: list[Mention], rankings: list[Ranking]) -> bool:
+    """Many provinces named, at least ROUNDUP_MIN_RANKED of them ranked, the most named under a quarter."""
+    counts = Counter(m.code63 for m in mentions)
+    if len(counts) < ROUNDUP_MIN_NAMED or len({r.province_code for r in rankings}) < ROUNDUP_MIN_RANKED:
+        return False
+    return counts.most_common(1)[0][1] < ROUNDUP_MAX_SHARE * sum(counts.values())
 
 
 def _stamp_date(text: str) -> date | None:

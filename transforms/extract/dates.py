@@ -26,9 +26,11 @@ DATA = Path(__file__).with_name("data")
 FULL_DATE_RE = re.compile(r"(\d(?<![\d/.-]\d)\d?)([/.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d])")
 WORDY_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})", re.I)
 # A time-of-day or "Ngày" opener at a sentence/dateline start, then day/month: the event line.
+# "Hôm qua (12/6)" / "chiều qua 9/3" date the day before publication like "hôm nay" dates the day itself;
+# "được công bố chiều 18/2", "khai mạc sáng 5/3": an announcement verb right before the time of day.
 EVENT_RE = re.compile(
-    r"(?:^|[-–—:)]\s+|,\s+|diễn ra\s+(?:vào\s+)?|(?<=\s)vào\s+)"
-    r"(?P<tod>sáng|chiều|tối|trưa|ngày|hôm nay)(?:\s+nay)?\s*(?:ngày\s*)?\(?"
+    r"(?:^|[-–—:)]\s+|,\s+|(?P<verb>diễn ra|công bố|khai mạc|tổ chức|bế mạc)\s+(?:vào\s+)?|(?<=\s)vào\s+)"
+    r"(?P<tod>sáng|chiều|tối|trưa|ngày|hôm nay|hôm qua)(?:\s+(?:nay|qua))?\s*(?:ngày\s*)?\(?"
     r"(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:(?P=sep)(?P<y>(?:19|20)\d{2}))?(?!\d)",
     re.I,
 )
@@ -62,6 +64,9 @@ PART_YEAR_RE = re.compile(r"(?:\d+|sáu|chín|ba)\s+tháng|quý|quí")
 ANNOUNCE_RE = re.compile(r"công bố|công khai|trao|xếp hạng")
 DTI_RE = re.compile(r"\bdti\b|chỉ số\s+(?:đánh giá\s+)?(?:về\s+)?chuyển đổi số|mức độ chuyển đổi số")
 ISSUE_RE = re.compile(r"ban hành|\bký\b|phê duyệt")
+# A decision that itself publishes results ("ban hành Quyết định ... công bố kết quả xếp hạng") is the
+# announcement, not a cited document.
+PUBLISHING_ISSUE_RE = re.compile(r"công bố\s+(?:kết quả|chỉ số|bảng xếp hạng|xếp hạng)")
 HEADLINE_MAX = 200
 NOTICE_RE = re.compile(r"\W*thông báo\b")
 EVENT_WORDS_RE = re.compile(
@@ -181,9 +186,10 @@ def _year_from_document(text: str, text_folded: str, pub: date | None, month: in
 
 def _dated_event(s_folded: str, issuance_story: bool) -> bool:
     """'Ngày 26/12/2023, Thủ tướng ban hành Quyết định ...' dates a document, not an event, unless
-    the article is the story of that issuance (its headline says 'ban hành')."""
+    the article is the story of that issuance (its headline says 'ban hành') or the document itself
+    publishes results ('ban hành Quyết định ... công bố kết quả đánh giá')."""
     if ISSUE_RE.search(s_folded):
-        return issuance_story
+        return issuance_story or bool(PUBLISHING_ISSUE_RE.search(s_folded))
     return bool(EVENT_WORDS_RE.search(s_folded))
 
 
@@ -208,8 +214,10 @@ def _event_line_date(
     for s in sentences:
         s_folded = text_folded[s.start : s.end]
         m = EVENT_RE.search(s_folded)
-        if not m or s.repeat or (m.start() > 60 and not re.match(r"diễn ra|vào", m.group())):
+        if not m or s.repeat or (m.start() > 60 and not (m["verb"] or m.group().startswith("vào"))):
             continue
+        if m["verb"] and m["verb"] != "diễn ra" and m["tod"] == "ngày":
+            continue  # "do Bộ công bố ngày 12/7/2023" cites an announcement; "công bố chiều 18/2" reports one
         if m["tod"].startswith("ngày") and not _dated_event(s_folded, issuance_story):
             continue
         day, month = int(m["d"]), int(m["m"])

@@ -27,7 +27,10 @@ UPPER = "".join(c for c in _LATIN if c.isupper() and c.isalpha())
 LOWER = "".join(c for c in _LATIN if c.islower() and c.isalpha())
 # Capitalised, not all-caps (credits and bylines are often all-caps); a lone capital is a syllable too
 # ("Giàng A Sử", "Y Ngọc").
-SYLLABLE = f"[{UPPER}][{LOWER}]*(?![\\w])"
+# Central Highlands names join a capital and a syllable with an apostrophe ("K'Lên", "B'Krông", "H'Bia").
+SYLLABLE = f"[{UPPER}][{LOWER}]*(?:['’][{UPPER}][{LOWER}]*)?(?![\\w])"
+# Such a syllable can be a whole given name after an honorific ("chị H'Bia").
+APOSTROPHE_NAME = f"[{UPPER}]['’][{UPPER}][{LOWER}]*(?![\\w])"
 # A name by structure, whatever its family name: an honorific then two to four capitalised syllables
 # ("anh Giàng A Sử", "ông Quàng Văn Ón"). The honorifics are
 # `[ÔôAaBb]ng|[Bb]à|[Aa]nh|[Cc]hị|[Đđ]ồng chí|[Đđ]/c` spelt out, in that order, so that
@@ -43,7 +46,7 @@ _HONORIFIC_FORMS = (
 _HONORIFICS = [first + rest for firsts, rest in _HONORIFIC_FORMS for first in firsts]
 HONORIFIC_NAME_RE = re.compile(
     guarded_alternation([re.escape(h) for h in _HONORIFICS], r"[\w/]") + r"\s+"
-    r"(?P<name>" + SYLLABLE + r"(?:[ \t]+" + SYLLABLE + r"){1,3})"
+    r"(?P<name>" + SYLLABLE + r"(?:[ \t]+" + SYLLABLE + r"){1,3}|" + APOSTROPHE_NAME + r")"
 )
 # The signature block of an official document: an all-caps title line ("GIÁM ĐỐC",
 # "KT. CHÁNH VĂN PHÒNG — PHÓ CHÁNH VĂN PHÒNG"), perhaps "(đã ký)", then the signatory's name alone.
@@ -54,12 +57,13 @@ SIGNATURE_RE = re.compile(
     re.M,
 )
 HONORIFIC_RE = re.compile(
-    r"(?:ông|bà|đồng chí|các đồng chí|anh|chị|đ/c|thủ tướng|chủ tịch|bí thư|giám đốc)\s*:?\s*$"
+    r"(?:ông|bà|đồng chí|các đồng chí|anh|chị|cụ|đ/c|thủ tướng|chủ tịch|bí thư|giám đốc)\s*:?\s*$"
 )
 CREDIT_RE = re.compile(r"(?:ảnh|nguồn|theo|bài|tác giả|video|clip|pv|phóng viên)\s*:\s*$|\(ảnh\s*:?\s*$")
 PLACE_BEFORE_RE = re.compile(
     r"(?:tỉnh|thành phố|tp\.?|huyện|quận|xã|phường|thị xã|thị trấn|tại|ở|về|sông|núi|đường|phố)\s+$"
 )
+TITLE_SEP_RE = re.compile(r"(\s*[,–—]\s*|\s+-\s+)")
 TITLE_STOP_RE = re.compile(
     r"[;.\n(]|\s(?:đồng chủ trì|chủ trì|phát biểu|cho biết|cho hay|khẳng định|nhấn mạnh|đề nghị|yêu cầu"
     r"|nêu|đã|được|tham dự|trình bày|báo cáo|chỉ đạo|ghi nhận|cùng|và đồng chí|và ông|và bà|và các)(?![\w])"
@@ -120,9 +124,17 @@ def _signatories(text: str, sentences: list[Sentence]) -> list[Person]:
 
 
 def _drop_partial_names(people: list[Person]) -> list[Person]:
-    """'Nguyễn Đình' cut off at the end of an excerpt is the 'Nguyễn Đình Việt' named before."""
+    """'Nguyễn Đình' cut off at the end of an excerpt is the 'Nguyễn Đình Việt' named before; a one-word
+    given name ('anh K'Lên') that ends a full name ('Điểu K'Lên') is a later short mention of that person."""
     names = [p.name for p in people]
-    return [p for p in people if not any(o != p.name and o.startswith(p.name + " ") for o in names)]
+    return [
+        p
+        for p in people
+        if not any(
+            o != p.name and (o.startswith(p.name + " ") or (" " not in p.name and o.endswith(" " + p.name)))
+            for o in names
+        )
+    ]
 
 
 def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]:
@@ -134,8 +146,10 @@ def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]
         titled = lex.title_start_re.match(", " + text_folded[m.start("name") : m.end() + 40])
         if not (titled or _is_place(text_folded[m.start() : m.end()]) or PLACE_BEFORE_RE.search(before)):
             out.append((m.start("name"), m.end("name")))
+    # A person's titles may end in a place that reads like a name ("Trưởng phòng ... huyện Quan Sơn").
+    covered = [(end, parts[-1][1]) for _, end in out if (parts := _title_parts(text, end, s.end))]
     for m in lex.name_re.finditer(text, s.start, s.end):
-        if any(a <= m.start() < b for a, b in out):
+        if any(a <= m.start() < b for a, b in [*out, *covered]):
             continue
         start, end = _strip_places(text_folded, m.start(), m.end())
         if end - start < 4 or len(text[start:end].split()) < 2:
@@ -148,6 +162,7 @@ def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]
             continue  # "huyện Lâm Hà", "tại Hà Tiên"
         if titled_before or lex.title_start_re.match(text_folded, end):
             out.append((start, end))
+            covered.extend((end, parts[-1][1]) for parts in [_title_parts(text, end, s.end)] if parts)
     return out
 
 
@@ -166,18 +181,26 @@ def _is_place(name_folded: str) -> bool:
 
 def _titles_after(text: str, end: int, s_end: int) -> list[str]:
     """'Name, title, title; next' or 'Name – title, title': comma-separated titles up to the clause end."""
+    return [title for title, _ in _title_parts(text, end, s_end)]
+
+
+def _title_parts(text: str, end: int, s_end: int) -> list[tuple[str, int]]:
+    """The titles after a name, each with the offset where it ends."""
     lex = _lexicon()
     tail = text[end:s_end]
     stop = TITLE_STOP_RE.search(tail)
     tail = tail[: stop.start()] if stop else tail
-    titles: list[str] = []
-    for part in re.split(r"\s*[,–—]\s*|\s+-\s+", tail)[1:]:
-        part = squash(part)
+    pieces = TITLE_SEP_RE.split(tail)  # [before, sep, part, sep, part, ...]
+    titles: list[tuple[str, int]] = []
+    offset = end + len(pieces[0])
+    for sep, raw in zip(pieces[1::2], pieces[2::2], strict=True):
+        offset += len(sep) + len(raw)
+        part = squash(raw)
         if not part:
             continue
         if not lex.title_start_re.match(fold(", " + part)) or _is_name_start(part):
             break
-        titles.append(part)
+        titles.append((part, offset))
     return titles
 
 

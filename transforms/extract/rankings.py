@@ -35,6 +35,7 @@ RANK_RE = re.compile(
     r"|(?:xếp hạng|thứ hạng|vị trí|xếp|đứng|hạng)\s+(?P<n2>" + N + r")(?:\s*/\s*(?P<of2>\d{2}))?"
     r"|\((?P<n3>\d{1,2})/(?P<of3>63|34)\)"
     r"|(?<=\|)\s*(?P<n4>\d{1,2})\s*/\s*(?P<of4>63|34)\s*(?=\|)"  # a table cell "| 25/63 |"
+    r"|(?:vị trí|hạng|ngôi)\s+số\s+(?P<n5>một|1)"  # "vị trí số một thuộc về ...", "hạng số 1"
     r")" + WB_R
 )
 RANK_CUE_RE = re.compile(r"xếp|đứng|giữ|vị trí|hạng|vươn lên|lọt|lên thứ|là thứ|xuống|lùi|tụt")
@@ -48,6 +49,8 @@ NOT_RANK_AFTER_RE = re.compile(
 # "bảng xếp hạng 34 tỉnh, thành phố" counts the table's provinces; it ranks nobody.
 COUNT_AFTER_RE = re.compile(r"^\s+(?:tỉnh|địa phương|thành phố)")
 GROUP_BEFORE_RE = re.compile(r"(?:top|tốp|nhóm|trong số|một trong)\b[^;.:]{0,40}$")
+# "lọt vào nhóm 10 địa phương dẫn đầu, xếp thứ 10": after the group a comma clause states the rank itself.
+OWN_CLAUSE_BEFORE_RE = re.compile(r",\s*(?:(?:xếp|đứng|giữ|vươn lên|lên|là)(?:\s+(?:vị trí|hạng))?)?\s*$")
 # "người đứng đầu" is the head of an agency, not a rank.
 NOT_LEAD_BEFORE_RE = re.compile(r"(?:người|cán bộ|lãnh đạo)\s+$")
 # "A xếp thứ 21, B thứ 34 và C thứ 56", "chính quyền số xếp thứ 33, kinh tế số thứ 50": a bare "thứ N"
@@ -59,6 +62,13 @@ SCORE_RE = re.compile(r"(?:(?:đạt|với|giá trị|là)\s+(?:giá trị\s+)?(
 # A table's rank column ("Xếp hạng", "Thứ hạng", "Xếp hạng/34") and a rank cell under it ("11", "8/63").
 RANK_HEAD_RE = re.compile(r"\s*(?:xếp hạng|thứ hạng|hạng)(?:\s*(?:/|trên)\s*(?P<of>63|34))?(?:\s+dti)?\s*")
 # Where a rank column's header may be: "hạng" closing a cell ("| Xếp hạng |", "Điểm | Thứ hạng/63").
+# A table header with a column per DTI edition: "| Chỉ số | Năm 2021 | Năm 2022 |", "| 2022 | 2023 |".
+YEAR_HEAD_RE = re.compile(r"\|[ \t]*(?:năm[ \t]+|dti[ \t]+)?(?:19|20)\d{2}[ \t]*\|")
+YEAR_CELL_RE = re.compile(r"\s*(?:năm\s+|dti\s+)?((?:19|20)\d{2})\s*")
+RANK_INTRO_RE = re.compile(r"thứ hạng|xếp hạng|vị trí")
+OUT_OF_INTRO_RE = re.compile(r"(?:trên|/)\s*(?P<of>63|34)\s+(?:tỉnh|địa phương)")
+BRACKET_RANK_RE = re.compile(r"\((?P<n>\d{1,2})\)")
+BRACKET_CUE_RE = re.compile(r"thứ hạng|xếp hạng|xếp thứ|đứng thứ|vị trí")
 HEAD_CELL_RE = re.compile(r"hạng(?:[ \t]*(?:/|trên)[ \t]*(?:63|34))?(?:[ \t]+dti)?[ \t]*(?:\||$)", re.M)
 RANK_CELL_RE = re.compile(r"\s*(?P<n>\d{1,2})(?:\s*/\s*(?P<of>63|34))?\s*")
 # A list row "- Kiến tạo thể chế: thứ 21", "Đà Nẵng – 1", "2. Hạ tầng số: 24/63": a label (a pillar or a
@@ -108,6 +118,17 @@ SCOPE_RE = re.compile(
     r"|(?P<new>34\s+tỉnh|sau sắp xếp|\(mới\))"
 )
 OLD_MARK_RE = re.compile(r"\s*\(cũ\)")
+# Subjects that are not provinces: sub-provincial units and agencies (folded text) ...
+UNIT_NOUN_RE = re.compile(
+    r"(?:còn\s+)?(?:(?:ubnd|ủy ban nhân dân)\s+)?(?:các\s+)?"
+    r"(?:đơn vị|cơ quan|sở|bộ|huyện|quận|thị xã|thị trấn|xã|phường)(?![\w])(?!\s+(?:hội|chỉ số|tiêu chí))"
+)
+# ... and named ones whose head noun also names provinces or bodies, told by a capitalised name after it
+# (original text): 'thành phố Tam Điệp', 'Ngân hàng Nhà nước', 'Cục Thuế'.
+UNIT_NAME_RE = re.compile(
+    r"(?:[Tt]hành phố|TP\.?|Ngân hàng|Bảo hiểm|Kho bạc|Tổng cục|Cục|Văn phòng|Thanh tra|Đài|Thông tấn)"
+    r"\s+[" + "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha()) + "]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +139,8 @@ class RankHit:
     end: int
     rank: int
     out_of: int | None
+    year: int | None = None  # set when the rank's own cell says it (a table column per edition)
+    pillar: str | None = None  # likewise, the table row's pillar
 
 
 @lru_cache(maxsize=1)
@@ -142,9 +165,10 @@ def _forward_single_re() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _topic_re() -> re.Pattern[str]:
     """A clause opened by the pillar it is about: 'Về trụ cột xã hội số, A xếp thứ 15, cao hơn B đứng
-    thứ 33' ranks both in that pillar."""
+    thứ 33' ranks both in that pillar; also after 'Xét theo trụ cột, ...' and as 'còn ở xã hội số, ...'."""
     return re.compile(
-        r"[\W\d]*(?:về|riêng|ở|đối với|xét về|tại|trong)\s+(?:các\s+|cả\s+)?"
+        r"[\W\d]*(?:(?:xét\s+)?theo\s+(?:từng\s+)?(?:trụ cột|chỉ số(?:\s+chính)?|lĩnh vực)[^,;.]{0,20},\s*)?"
+        r"(?:còn\s+)?(?:về|riêng|ở|đối với|xét về|tại|trong)\s+(?:các\s+|cả\s+)?"
         r"(?:trụ cột|chỉ số(?:\s+chính)?|lĩnh vực|hạng mục)?\s*(?:về\s+)?"
         r"(?P<p>" + _pillars()[0].pattern + r")\s*,"
     )
@@ -156,7 +180,7 @@ def _clause_topic(text_folded: str, c_start: int, c_end: int) -> str | None:
 
 
 def _rank_value(word: str) -> int:
-    return int(word) if word.isdigit() else WORD_RANKS[word]
+    return int(word) if word.isdigit() else 1 if word == "một" else WORD_RANKS[word]
 
 
 def rank_hits(text_folded: str) -> list[RankHit]:
@@ -165,7 +189,9 @@ def rank_hits(text_folded: str) -> list[RankHit]:
     for m in RANK_RE.finditer(text_folded):
         before = text_folded[max(0, m.start() - 45) : m.start()]
         after = text_folded[m.end() : m.end() + 25]
-        if NOT_RANK_AFTER_RE.match(after) or GROUP_BEFORE_RE.search(before.split(";")[-1]):
+        if NOT_RANK_AFTER_RE.match(after) or (
+            GROUP_BEFORE_RE.search(before.split(";")[-1]) and not OWN_CLAUSE_BEFORE_RE.search(before)
+        ):
             continue
         if m["lead"]:
             if NOT_LEAD_BEFORE_RE.search(before):
@@ -174,7 +200,7 @@ def rank_hits(text_folded: str) -> list[RankHit]:
             continue
         if m["ord"] and not _ordinal_is_rank(text_folded, m, before, hits):
             continue
-        n = m["n1"] or m["n2"] or m["n3"] or m["n4"]
+        n = m["n1"] or m["n2"] or m["n3"] or m["n4"] or m["n5"]
         of = m["of1"] or m["of2"] or m["of3"] or m["of4"]
         if not of and COUNT_AFTER_RE.match(after):
             continue
@@ -182,8 +208,59 @@ def rank_hits(text_folded: str) -> list[RankHit]:
         hits.append(RankHit(m.start(), m.end(), _rank_value(n), out_of))
         hits.extend(_continuations(text_folded, m.end()))
     hits.extend(_table_hits(text_folded))
+    hits.extend(_year_table_hits(text_folded))
     hits.extend(_row_hits(text_folded))
+    hits.extend(_bracket_hits(text_folded))
     return _dedupe_hits(hits)
+
+
+def _bracket_hits(text_folded: str) -> list[RankHit]:
+    """'ba địa phương có thứ hạng thấp nhất lần lượt là A (61), B (62) và C (63)': a bare number in
+    brackets right after a province name, in a sentence that speaks of ranks."""
+    hits: list[RankHit] = []
+    for m in BRACKET_RANK_RE.finditer(text_folded):
+        name_zone = text_folded[max(0, m.start() - 40) : m.start()]
+        names = list(gazetteer().pattern.finditer(name_zone))
+        if not names or name_zone[names[-1].end() :].strip():
+            continue
+        sentence = re.split(r"[.!?\n]", text_folded[max(0, m.start() - 200) : m.start()])[-1]
+        if BRACKET_CUE_RE.search(sentence) and 1 <= int(m["n"]) <= 63:
+            hits.append(RankHit(m.start("n"), m.end("n"), int(m["n"]), None))
+    return hits
+
+
+def _year_table_hits(text_folded: str) -> list[RankHit]:
+    """A table of ranks by edition, introduced as ranks ('Bảng 1. Thứ hạng DTI của tỉnh (trên 63 tỉnh)'),
+    with a column per year ('| Chỉ số | Năm 2021 | Năm 2022 |') and a pillar per row: each cell is the
+    rank of the row's pillar in the column's edition."""
+    hits: list[RankHit] = []
+    for head in YEAR_HEAD_RE.finditer(text_folded):
+        line_start = text_folded.rfind("\n", 0, head.start()) + 1
+        line_end = _line_end(text_folded, head.end())
+        cells = text_folded[line_start:line_end].split("|")
+        years = {i: int(y[1]) for i, c in enumerate(cells) if (y := YEAR_CELL_RE.fullmatch(c))}
+        intro = text_folded[text_folded.rfind("\n", 0, max(0, line_start - 1)) + 1 : line_start]
+        if not years or not RANK_INTRO_RE.search(intro) or not DTI_RE.search(intro):
+            continue
+        if OTHER_INDEX_RE.search(intro):
+            continue
+        of = OUT_OF_INTRO_RE.search(intro)
+        start = line_end + 1
+        while start < len(text_folded) and "|" in text_folded[start : _line_end(text_folded, start)]:
+            end = _line_end(text_folded, start)
+            row = text_folded[start:end].split("|")
+            pillar = next((p for c in row if (p := _pillar_of(c.strip()))), None)
+            for col, year in years.items():
+                cell = RANK_CELL_RE.fullmatch(row[col]) if pillar and col < len(row) else None
+                if cell:
+                    at = start + sum(len(c) + 1 for c in row[:col])
+                    out_of = cell["of"] or (of["of"] if of else None)
+                    hits.append(
+                        RankHit(at + cell.start("n"), at + cell.end("n"), int(cell["n"]),
+                                int(out_of) if out_of else None, year, pillar)
+                    )  # fmt: skip
+            start = end + 1
+    return hits
 
 
 def _table_hits(text_folded: str) -> list[RankHit]:
@@ -348,16 +425,37 @@ def _sentence_rankings(
             if not dti[i]:  # 'tỉnh xếp thứ 12 về DTI, PAR Index xếp thứ 3': that rank is another index's
                 prev_end = h.end
                 continue
-            listed: list[int | None] = list(_years_listed(ctx.text_folded, h))
+            if _unit_subject(ctx, max(c_start, prev_end), h):
+                prev_end = h.end
+                continue
+            listed: list[int | None] = [h.year] if h.year else list(_years_listed(ctx.text_folded, h))
             years = listed or [
                 _year_near(ctx.text_folded, c_start if i == 0 else prev_end, h, next_start, i > 0) or year_ctx
             ]
-            pillars = _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end) or [topic]
+            pillars = (
+                [h.pillar]
+                if h.pillar
+                else _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end) or [topic]
+            )
             score = scores[i] if len(pillars) == 1 and len(years) == 1 else None
             code = _ranked_code(ctx, s, h, provinces[i], years[0])
             out.extend(_ranking(s, h, code, year, pillar, score) for pillar in pillars for year in years)
             prev_end = h.end
     return out
+
+
+def _unit_subject(ctx: RankContext, lo: int, h: RankHit) -> bool:
+    """The rank's subject is a district, department, ministry or other agency, not a province:
+    'huyện Yên Khánh xếp thứ hai', 'thành phố Tam Điệp đứng đầu' (a city that is no province),
+    'Sở Tư pháp dẫn đầu', 'Đơn vị xếp hạng nhất mỗi khối', 'Bảo hiểm xã hội Việt Nam dẫn đầu'."""
+    cut = max(ctx.text_folded.rfind(",", lo, h.start), ctx.text_folded.rfind(":", lo, h.start))
+    seg_start = cut + 1 if cut >= 0 else lo
+    if any(seg_start <= m.start < h.start for m in ctx.mentions):
+        return False
+    seg = ctx.text[seg_start : h.start]
+    lead = len(seg) - len(seg.lstrip())
+    folded = ctx.text_folded[seg_start + lead : h.start]
+    return bool(UNIT_NOUN_RE.match(folded) or UNIT_NAME_RE.match(seg, lead))
 
 
 def _years_listed(text_folded: str, h: RankHit) -> list[int]:
