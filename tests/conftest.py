@@ -60,6 +60,21 @@ def table_counts(settings: Settings) -> dict[str, int]:
         return {t: int(query_row(con, f"select count(*) from {t}")[0]) for t in WAREHOUSE_TABLES}
 
 
+def cli_env(settings: Settings, prefect_home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `cds` subprocess run as a user would from a shell: this test's folders,
+    its own Prefect home, and no Prefect API configured (so a temporary server per run)."""
+    env = dict(os.environ)
+    env.update(
+        CDS_SOURCE_DIR=str(settings.source_dir),
+        CDS_WAREHOUSE_PATH=str(settings.warehouse_path),
+        CDS_PUBLIC_DIR=str(settings.public_dir),
+        PREFECT_HOME=str(prefect_home),
+        **extra,
+    )
+    env.pop("PREFECT_API_URL", None)
+    return env
+
+
 def write_report(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)

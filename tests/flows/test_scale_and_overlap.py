@@ -3,7 +3,6 @@ overlapping runs leave one consistent warehouse."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cds.settings import Settings, get_settings
-from tests.conftest import SAMPLES_DIR
+from tests.conftest import SAMPLES_DIR, cli_env
 from warehouse.database import connect
 from warehouse.publish import PUBLISHED_TABLES
 
@@ -50,14 +49,7 @@ def test_dask_runner_publishes_byte_identical_tables(
 
 
 def run_cds(settings: Settings, home: Path) -> subprocess.Popen[str]:
-    env = dict(os.environ)
-    env.update(
-        CDS_SOURCE_DIR=str(settings.source_dir),
-        CDS_WAREHOUSE_PATH=str(settings.warehouse_path),
-        CDS_PUBLIC_DIR=str(settings.public_dir),
-        PREFECT_HOME=str(home),
-    )
-    env.pop("PREFECT_API_URL", None)  # each run gets its own temporary server, as from a shell
+    env = cli_env(settings, home)
     return subprocess.Popen(
         [sys.executable, "-m", "cds.cli", "run"],
         env=env,

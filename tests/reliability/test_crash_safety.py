@@ -16,7 +16,7 @@ import pytest
 
 from cds.failpoints import FAILPOINTS
 from cds.settings import Settings
-from tests.conftest import REPORT_TEXT, SAMPLES_DIR, write_report
+from tests.conftest import REPORT_TEXT, SAMPLES_DIR, cli_env, write_report
 from warehouse.database import connect
 
 pytestmark = pytest.mark.integration
@@ -35,14 +35,7 @@ KILL_ORDER = (
 def cds_run(settings: Settings, home: Path, failpoint: str | None = None) -> tuple[int, str]:
     """`cds run` in its own process group; returns (exit code, log). The group is killed afterwards:
     a SIGKILLed run cannot stop the temporary Prefect server it started, as a real crash could not."""
-    env = dict(os.environ)
-    env.update(
-        CDS_SOURCE_DIR=str(settings.source_dir),
-        CDS_WAREHOUSE_PATH=str(settings.warehouse_path),
-        CDS_PUBLIC_DIR=str(settings.public_dir),
-        PREFECT_HOME=str(home),
-    )
-    env.pop("PREFECT_API_URL", None)
+    env = cli_env(settings, home)
     env.pop("CDS_FAILPOINT", None)
     if failpoint:
         env["CDS_FAILPOINT"] = failpoint

@@ -3,7 +3,6 @@ that cannot get it in time exits 3 with the reason — it never writes beside th
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 from cds import cli
 from cds.locking import writer_lock
 from cds.settings import Settings, get_settings
+from tests.conftest import cli_env
 
 
 @pytest.fixture
@@ -62,15 +62,7 @@ def test_a_second_writer_waits_for_the_first(settings: Settings) -> None:
 
 @pytest.mark.integration
 def test_cds_run_that_cannot_get_the_writer_lock_exits_3(settings: Settings, tmp_path: Path) -> None:
-    env = dict(os.environ)
-    env.update(
-        CDS_SOURCE_DIR=str(settings.source_dir),
-        CDS_WAREHOUSE_PATH=str(settings.warehouse_path),
-        CDS_PUBLIC_DIR=str(settings.public_dir),
-        CDS_LOCK_WAIT_SECONDS="0",
-        PREFECT_HOME=str(tmp_path / "prefect"),
-    )
-    env.pop("PREFECT_API_URL", None)
+    env = cli_env(settings, tmp_path / "prefect", CDS_LOCK_WAIT_SECONDS="0")
     with writer_lock(settings.warehouse_path, 0):
         result = subprocess.run(
             [sys.executable, "-m", "cds.cli", "run"],
