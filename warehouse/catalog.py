@@ -235,13 +235,9 @@ def mark_evidence(evidence: str | None, raw_text: str | None) -> Markup:
     if at < 0 or not raw_text:
         return escape(sentence)
     end = at + len(raw_text)
-    return (
-        escape(sentence[:at])
-        + Markup("<mark>")
-        + escape(raw_text)
-        + Markup("</mark>")
-        + escape(sentence[end:])
-    )
+    # One Markup built from escaped parts: concatenating Markup objects costs a copy per part, and
+    # province pages hold every fact of the province.
+    return Markup(f"{escape(sentence[:at])}<mark>{escape(raw_text)}</mark>{escape(sentence[end:])}")
 
 
 def _cell(value: object) -> Markup:
