@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from cds.failpoints import failpoint
-from expectations.contracts import load_contracts
+from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import quality_from_report, write_catalog
 from warehouse.database import query_frame
 from warehouse.datapackage import datapackage_descriptor
@@ -32,7 +32,7 @@ from warehouse.release_notes import (
     write_changelog,
     write_quality_report,
 )
-from warehouse.sql import render_sql
+from warehouse.sql import render_sql, sql_statements
 
 PUBLISHED_TABLES: tuple[str, ...] = (
     "dti_ranks",
@@ -102,7 +102,7 @@ def write_release(
     staging.mkdir(parents=True)
     try:
         _write_tables(tables, staging)
-        _write_open_data_db(staging)
+        _write_open_data_db(staging, contracts)
         descriptor = datapackage_descriptor(contracts, release_id)
         (staging / "datapackage.json").write_text(datapackage_json(descriptor), encoding="utf-8")
         keys = {name: contract.primary_key for name, contract in contracts.items()}
@@ -202,14 +202,29 @@ def _write_tables(tables: dict[str, pl.DataFrame], folder: Path) -> None:
         frame.write_csv(folder / f"{name}.csv")
 
 
-def _write_open_data_db(folder: Path) -> None:
-    """A self-contained DuckDB file for analysts: one table per published Parquet file."""
+def _write_open_data_db(folder: Path, contracts: dict[str, Contract]) -> None:
+    """A self-contained DuckDB file for analysts: one table per published Parquet file, each table
+    and column commented from its contract (`duckdb_columns()` shows them), and a few views."""
     with duckdb.connect(str(folder / OPEN_DATA_DB)) as db:
-        for name in PUBLISHED_TABLES:
+        for name in PUBLISHED_TABLES:  # names from PUBLISHED_TABLES, values bound
             db.execute(
-                f"create table {name} as select * from read_parquet(?)",  # name from PUBLISHED_TABLES
-                [str(folder / f"{name}.parquet")],
+                f"create table {name} as select * from read_parquet(?)", [str(folder / f"{name}.parquet")]
             )
+            contract = contracts[name]
+            db.execute(
+                f"comment on table {name} is {_sql_text(f'{contract.title.vi} / {contract.title.en}')}"
+            )
+            for column in contract.columns:
+                db.execute(
+                    f"comment on column {name}.{column.name} is {_sql_text(f'{column.vi} / {column.en}')}"
+                )
+        for statement in sql_statements("published/analyst_views.sql"):
+            db.execute(statement)
+
+
+def _sql_text(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no bound parameters); the texts are the contracts'."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _fingerprint(tables: dict[str, pl.DataFrame]) -> str:

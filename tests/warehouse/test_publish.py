@@ -128,3 +128,18 @@ def test_release_is_a_valid_frictionless_data_package(settings: Settings) -> Non
 
     report = json.loads(result.stdout)
     assert report["valid"], result.stdout[:2000]
+
+
+def test_open_data_duckdb_documents_its_columns_and_offers_views(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+
+    with duckdb.connect(str(settings.public_dir / "latest" / OPEN_DATA_DB), read_only=True) as con:
+        comment = con.execute(
+            "select comment from duckdb_columns() where table_name = 'dti_ranks' and column_name = 'rank'"
+        ).fetchall()
+        overall = con.execute(
+            "select province_code, edition_year, rank, documents from province_dti_overall"
+        ).fetchall()
+    assert comment == [("Thứ hạng / Rank (1 = best)",)]
+    assert overall == [("86", 2022, 30, 1)]
