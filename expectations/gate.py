@@ -123,7 +123,7 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
     quarantined = quarantined_in_run(con, params.run_id)
     frames = {
         name: read_published_table(
-            con, name, "audit", _rule_columns(contract) | _relationship_columns(contract)
+            con, name, "audit", _check_columns(contract), values_of=set(contract.primary_key)
         )
         for name, contract in contracts.items()
     }
@@ -147,6 +147,18 @@ def _run_identifier(run_id: str) -> Any:
     from great_expectations.core.run_identifier import RunIdentifier
 
     return RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
+
+
+def _check_columns(contract: Contract) -> dict[str, str]:
+    """Every per-row check GX evaluates, as boolean SQL columns in one order (rules, references,
+    not-null); with the keys, they are all the values GX needs to see."""
+    return _rule_columns(contract) | _relationship_columns(contract) | _not_null_columns(contract)
+
+
+def _not_null_columns(contract: Contract) -> dict[str, str]:
+    return {
+        CHECK_PREFIX + f"{c.name}_not_null": f"{c.name} is not null" for c in contract.columns if c.not_null
+    }
 
 
 def _rule_columns(contract: Contract) -> dict[str, str]:
@@ -249,12 +261,7 @@ def _expectations(contract: Contract) -> Iterable[Any]:
         _relationship_check(c.name, c.relationship.split(".")[0]) for c in contract.columns if c.relationship
     ]
     yield gxe.ExpectTableColumnsToMatchOrderedList(
-        column_list=[
-            *contract.column_names,
-            *(CHECK_PREFIX + r.name for r in rules),
-            *(CHECK_PREFIX + name for name in relationships),
-        ],
-        meta=meta("schema"),
+        column_list=[*contract.column_names, *_check_columns(contract)], meta=meta("schema")
     )
     if len(contract.primary_key) > 1:
         yield gxe.ExpectCompoundColumnsToBeUnique(
@@ -262,7 +269,11 @@ def _expectations(contract: Contract) -> Iterable[Any]:
         )
     for col in contract.columns:
         if col.not_null:
-            yield gxe.ExpectColumnValuesToNotBeNull(column=col.name, meta=meta(f"{col.name}_not_null"))
+            yield gxe.ExpectColumnValuesToBeInSet(
+                column=f"{CHECK_PREFIX}{col.name}_not_null",
+                value_set=[True],
+                meta=meta(f"{col.name}_not_null"),
+            )
         if col.unique or contract.primary_key == [col.name]:
             yield gxe.ExpectColumnValuesToBeUnique(column=col.name, meta=meta(f"{col.name}_unique"))
     for name in relationships:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,14 +70,21 @@ def read_published_table(
     extra_columns: dict[str, str] | None = None,
     *,
     staged_only: bool = False,
+    values_of: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """One open-data table as built from `schema` ('core' or 'audit'), optionally with extra
-    boolean columns computed by trusted SQL expressions from the table contracts, and optionally
-    only the rows of documents waiting in staging."""
+    boolean columns computed by trusted SQL expressions from the table contracts, optionally only
+    the rows of documents waiting in staging, and optionally with the values of only some columns
+    (the others keep their name and position but hold nulls: the quality gate needs keys and check
+    results, not every evidence sentence, and this keeps its memory flat)."""
     query = render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
-    if extra_columns:
-        computed = ", ".join(f'({sql}) as "{name}"' for name, sql in extra_columns.items())
-        query = f"select published.*, {computed} from ({query}) as published"
+    if extra_columns or values_of is not None:
+        names = query_frame(con, f"select * from ({query}) limit 0").columns
+        kept = [
+            f'published."{c}"' if values_of is None or c in values_of else f'null as "{c}"' for c in names
+        ]
+        computed = [f'({sql}) as "{name}"' for name, sql in (extra_columns or {}).items()]
+        query = f"select {', '.join(kept + computed)} from ({query}) as published"
     if staged_only:
         query = f"select * from ({query}) where doc_id in (select doc_id from staging.documents)"
     return query_frame(con, query)
