@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from cds.settings import get_settings
 from warehouse.sql import SQL_DIR, render_sql, sql_statements
 
 # core fact table → (staging table, columns taken from staging)
@@ -39,8 +40,14 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     """Open the warehouse; a locked file becomes a clear error instead of a stack trace."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # DuckDB would take up to 80 % of the machine's memory beside the pipeline's own frames; a
+    # limit makes large joins and sorts spill to disk beside the warehouse instead.
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": get_settings().duckdb_memory_limit,
+        "temp_directory": str(path.with_name(path.name + ".tmp")),
+    }
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusyError(

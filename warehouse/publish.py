@@ -71,12 +71,14 @@ def read_published_table(
     *,
     staged_only: bool = False,
     values_of: Collection[str] | None = None,
+    failing_only: bool = False,
 ) -> pl.DataFrame:
     """One open-data table as built from `schema` ('core' or 'audit'), optionally with extra
     boolean columns computed by trusted SQL expressions from the table contracts, optionally only
     the rows of documents waiting in staging, and optionally with the values of only some columns
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
-    results, not every evidence sentence, and this keeps its memory flat)."""
+    results, not every evidence sentence, and this keeps its memory flat), and optionally only
+    the rows where some extra boolean column is false."""
     query = render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
     if extra_columns or values_of is not None:
         names = query_frame(con, f"select * from ({query}) limit 0").columns
@@ -87,6 +89,9 @@ def read_published_table(
         query = f"select {', '.join(kept + computed)} from ({query}) as published"
     if staged_only:
         query = f"select * from ({query}) where doc_id in (select doc_id from staging.documents)"
+    if failing_only and extra_columns:
+        passing = " and ".join(f'"{name}"' for name in extra_columns)
+        query = f"select * from ({query}) where not ({passing})"
     return query_frame(con, query)
 
 
