@@ -34,7 +34,7 @@ FLAGS = (
     "--no-first-run",
     "--remote-debugging-port=0",  # Chromium picks a free port and writes it to DevToolsActivePort
 )
-TIMEOUT = 30.0
+TIMEOUT = 60  # seconds; a loaded 2-core machine can take a while to start Chromium
 
 
 class BrowserUnavailable(RuntimeError):
@@ -187,4 +187,5 @@ def _page_socket(profile: Path) -> str:
             if pages:
                 return str(pages[0])
         time.sleep(0.1)
-    raise BrowserUnavailable("Chromium did not open its DevTools port in time")
+    # Chromium is installed but did not start: a failure to look into, not a reason to skip.
+    raise RuntimeError(f"Chromium did not open its DevTools port within {TIMEOUT} s")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import polars as pl
 import pytest
 from prefect import flow
@@ -26,7 +28,7 @@ def test_the_same_documents_are_read_once_then_come_from_the_cache(prefect_serve
             extract_batch_task(documents, return_state=True),
         )
 
-    first, second = extract_twice(batch("doc-cache-test-1"))
+    first, second = extract_twice(batch(f"doc-{uuid.uuid4()}"))  # never seen: results persist across runs
 
     assert first.name == "Completed" and second.name == "Cached"
     assert second.result().metrics.equals(first.result().metrics)
