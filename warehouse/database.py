@@ -28,6 +28,8 @@ FACT_IDENTIFIERS = {
 }
 PROVINCES_CSV = resources.files("transforms.provinces") / "provinces.csv"
 INDICATORS_CSV = resources.files("transforms.extract") / "data" / "indicators.csv"
+# One copy of the DTI editions, shipped with the extractor that reads edition years from it.
+DTI_EDITIONS_CSV = Path(str(resources.files("transforms.extract") / "data" / "dti_editions.csv"))
 REFERENCE_DIR = Path(__file__).parent / "reference"
 
 
@@ -93,7 +95,7 @@ def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"insert into core.{table} by name select * from reference")
             con.unregister("reference")
         files = {
-            "editions_csv": str(REFERENCE_DIR / "dti_editions.csv"),
+            "editions_csv": str(DTI_EDITIONS_CSV),
             "official_csv": str(REFERENCE_DIR / "dti_2022_official.csv"),
         }
         for statement in sql_statements("load/replace_reference_dti.sql"):
