@@ -29,7 +29,7 @@ from warehouse.load import core_version
 from warehouse.release_notes import (
     QualityReport,
     changelog_entry,
-    datapackage_json,
+    json_text,
     write_changelog,
     write_quality_report,
 )
@@ -117,7 +117,7 @@ def write_release(
         _write_tables(tables, staging)
         _write_open_data_db(staging, contracts)
         descriptor = datapackage_descriptor(contracts, release_id)
-        (staging / "datapackage.json").write_text(datapackage_json(descriptor), encoding="utf-8")
+        (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
         keys = {name: contract.primary_key for name, contract in contracts.items()}
         write_changelog(staging, changelog_entry(release_id, tables, keys, previous), previous)
         if quality is not None:
@@ -130,7 +130,7 @@ def write_release(
             "core_version": core_version(con),
             "row_counts": _counts(tables),
         }
-        (staging / MANIFEST).write_text(datapackage_json(manifest), encoding="utf-8")
+        (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
         failpoint("release.writing")
         staging.rename(final)
     except BaseException:
@@ -175,7 +175,7 @@ def _write_entry_points(public_dir: Path, release: Path) -> None:
         descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
         for resource in descriptor.get("resources", []):
             resource["path"] = f"latest/{resource['path']}"
-        _replace_file(public_dir / "datapackage.json", datapackage_json(descriptor))
+        _replace_file(public_dir / "datapackage.json", json_text(descriptor))
     _replace_file(public_dir / "index.html", ENTRY_PAGE)
 
 

@@ -87,5 +87,6 @@ def _diff(frame: pl.DataFrame, key: list[str], previous_file: Path | None) -> tu
     return now.join(before, on=key, how="anti").height, before.join(now, on=key, how="anti").height
 
 
-def datapackage_json(descriptor: dict[str, Any]) -> str:
-    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+def json_text(document: dict[str, Any]) -> str:
+    """Release JSON files (data package, manifest): UTF-8 text, readable, newline-terminated."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
