@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +24,43 @@ T = TypeVar("T")
 RUN_ID = "bench"
 
 
+class StageMemory:
+    """Peak resident memory per stage, sampled from /proc every 50 ms in a daemon thread.
+
+    getrusage gives only the process's lifetime peak; knowing which stage holds it is what
+    tells a memory fix where to go.
+    """
+
+    def __init__(self) -> None:
+        self.stage = "start"
+        self.peaks_mb: dict[str, float] = {}
+        self._page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while True:
+            rss = self.rss_mb()
+            if rss > self.peaks_mb.get(self.stage, 0.0):
+                self.peaks_mb[self.stage] = rss
+            time.sleep(0.05)
+
+    def rss_mb(self) -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * self._page_mb
+
+
+MEMORY: StageMemory | None = None
+
+
 def timed(times: dict[str, float], stage: str, work: Callable[[], T]) -> T:
+    if MEMORY is not None:
+        MEMORY.stage = stage
     began = time.perf_counter()
     result = work()
     times[stage] = times.get(stage, 0.0) + time.perf_counter() - began
+    if os.environ.get("BENCH_TRACE"):
+        rss = MEMORY.rss_mb() if MEMORY else 0.0
+        print(f"{stage}: +{time.perf_counter() - began:.1f} s, rss {rss:,.0f} MB", flush=True, file=sys.stderr)
     return result
 
 
@@ -125,6 +161,8 @@ def main() -> None:
     parser.add_argument("--sql-gate", action="store_true", help="also run the gate as plain SQL")
     parser.add_argument("--flow", action="store_true", help="run the Prefect nightly flow instead")
     args = parser.parse_args()
+    global MEMORY
+    MEMORY = StageMemory()
     began = time.perf_counter()
     if args.flow:
         result = run_flow(args.source)
@@ -132,6 +170,7 @@ def main() -> None:
         result = build(args.source, args.warehouse, args.public, args.sql_gate)
     result["process_s"] = time.perf_counter() - began
     result["peak_rss_mb"] = peak_rss_mb()
+    result["stage_peak_rss_mb"] = MEMORY.peaks_mb
     print(json.dumps(result, default=str))
 
 

@@ -166,7 +166,9 @@ def quality_from_report(report: QualityReport) -> dict[str, object]:
         "quarantined_rows": quarantined["row_key"].n_unique() if "row_key" in quarantined.columns else 0,
     }
     if CONFLICTS_FINDING in report.findings:
-        quality["conflicts"] = report.findings[CONFLICTS_FINDING].height
+        conflicts = report.findings[CONFLICTS_FINDING]  # one row per competing rank of a key
+        keys = [c for c in ("province_code", "edition_year", "pillar", "out_of") if c in conflicts.columns]
+        quality["conflicts"] = conflicts.select(keys).n_unique() if conflicts.height else 0
     return quality
 
 

@@ -1,25 +1,38 @@
 -- severity: warn
--- A failure means two documents give different DTI ranks for the same province, edition and
--- pillar: at most one of them can be right, and a reader cannot tell which. Each row names both
--- documents; the release carries them in quality/conflicts.csv for an editor to resolve.
+-- A failure means documents give different DTI ranks for the same province, edition and pillar:
+-- at most one rank can be right, and a reader cannot tell which. Each row is one of the competing
+-- ranks with how many documents state it and which ones (the first ten by id, the first three
+-- source paths), so the report grows with the number of conflicts, not with pairs of documents.
+-- The release carries it in quality/no_conflicting_ranks.csv for an editor to resolve.
+with ranks as (
+    select
+        r.province_code,
+        r.edition_year,
+        r.pillar,
+        coalesce(r.out_of, 0) as out_of,
+        r.rank,
+        r.doc_id,
+        d.source_path
+    from audit.fact_dti_rank as r
+    join audit.dim_document as d on d.doc_id = r.doc_id
+    where r.province_code is not null and r.edition_year is not null and r.pillar is not null
+),
+conflicting as (
+    select province_code, edition_year, pillar, out_of
+    from ranks
+    group by all
+    having count(distinct rank) > 1
+)
 select
-    a.province_code,
-    a.edition_year,
-    a.pillar,
-    a.rank as rank_a,
-    a.doc_id as doc_a,
-    da.source_path as source_a,
-    b.rank as rank_b,
-    b.doc_id as doc_b,
-    db.source_path as source_b
-from audit.fact_dti_rank as a
-join audit.fact_dti_rank as b
-    on a.province_code = b.province_code
-   and a.edition_year = b.edition_year
-   and a.pillar = b.pillar
-   and coalesce(a.out_of, 0) = coalesce(b.out_of, 0)
-   and a.rank <> b.rank
-   and a.doc_id < b.doc_id
-join audit.dim_document as da on da.doc_id = a.doc_id
-join audit.dim_document as db on db.doc_id = b.doc_id
-order by a.province_code, a.edition_year, a.pillar, a.doc_id, b.doc_id
+    province_code,
+    edition_year,
+    pillar,
+    nullif(out_of, 0) as out_of,
+    rank,
+    count(distinct doc_id) as documents,
+    array_to_string(list_sort(list_distinct(list(doc_id)))[1:10], ' ') as doc_ids,
+    array_to_string(list_sort(list_distinct(list(source_path)))[1:3], ' | ') as source_paths
+from ranks
+semi join conflicting using (province_code, edition_year, pillar, out_of)
+group by province_code, edition_year, pillar, out_of, rank
+order by province_code, edition_year, pillar, out_of, rank

@@ -325,7 +325,9 @@ def test_quality_figures_come_from_the_gate_report() -> None:
     report = QualityReport(
         checks=pl.DataFrame({"check": ["a", "b", "c"], "success": [True, True, False]}),
         quarantined=pl.DataFrame({"row_key": ["r1", "r1", "r2"]}),
-        findings={"no_conflicting_ranks": pl.DataFrame({"province_code": ["86"]})},
+        findings={  # two ranks competing for one key are one conflict
+            "no_conflicting_ranks": pl.DataFrame({"province_code": ["86", "86"], "rank": [30, 31]})
+        },
     )
     assert quality_from_report(report) == {
         "checks_passed": 2,
