@@ -60,7 +60,9 @@ def timed(times: dict[str, float], stage: str, work: Callable[[], T]) -> T:
     times[stage] = times.get(stage, 0.0) + time.perf_counter() - began
     if os.environ.get("BENCH_TRACE"):
         rss = MEMORY.rss_mb() if MEMORY else 0.0
-        print(f"{stage}: +{time.perf_counter() - began:.1f} s, rss {rss:,.0f} MB", flush=True, file=sys.stderr)
+        print(
+            f"{stage}: +{time.perf_counter() - began:.1f} s, rss {rss:,.0f} MB", flush=True, file=sys.stderr
+        )
     return result
 
 
