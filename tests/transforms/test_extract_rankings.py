@@ -250,3 +250,14 @@ def test_national_round_up_has_no_province() -> None:
     facts = extract_facts(text)
     assert facts.province is None
     assert len({r.province_code for r in facts.rankings}) == 5
+
+
+def test_the_edition_named_after_the_index_belongs_to_the_rank_before_it() -> None:
+    # The year follows the index's full name, beyond the few words a bare "thứ 5 năm 2021" allows;
+    # the edition the previous sentence set must not override it.
+    text = (
+        "Trong bảng xếp hạng DTI 2021, Long An xếp hạng 9/63 cả nước. "
+        "Tỉnh Đắk Nông xếp thứ 52/63 trong Bộ chỉ số chuyển đổi số cấp tỉnh năm 2020. "
+        "Tỉnh Quảng Trị xếp thứ 16/63 trong Chỉ số chuyển đổi số năm 2021."
+    )
+    assert _ranks(text) == {("80", 2021, "overall", 9), ("67", 2020, "overall", 52), ("45", 2021, "overall", 16)}

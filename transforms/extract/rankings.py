@@ -101,6 +101,10 @@ OTHER_INDEX_RE = re.compile(
     r"|hài lòng|năng lực cạnh tranh|\bndxp\b|giao dịch|thanh toán trực tuyến|cổng dịch vụ công"
 )
 LIST_FWD_RE = re.compile(r"^[^;.]{0,45}?(?:bao\s+)?gồm:?\s")
+# The edition right after a rank: "thứ 2 năm 2021", "xếp thứ 16/63 trong Chỉ số chuyển đổi số năm
+# 2021". A short gap, or a longer one that is the index's own name.
+YEAR_AFTER_RANK_RE = re.compile(r"\s*(?:/\s*\d+)?(?P<gap>[^,;.]{0,70}?)(?:năm|dti)\s+(?P<year>(?:19|20)\d{2})")
+YEAR_AFTER_RANK_GAP = 25
 YEAR_NEAR_RE = re.compile(r"(?:năm|dti)\s+((?:19|20)\d{2})(?!\d)")
 COMPARE_RE = re.compile(r"(?:so với|từ|đến|tới)\s+(?:năm\s+)?$")
 # "xếp thứ hai (2020, 2021)": one rank stated for several editions.
@@ -630,16 +634,15 @@ def _in_rank_aside(text: str, lo: int, pos: int) -> bool:
 def _year_near(text_folded: str, c_start: int, h: RankHit, next_start: int, follows_rank: bool) -> int | None:
     """Edition year: 'thứ 2 năm 2021' right after the rank, else the nearest earlier year in the clause.
     A compared year ('tăng 11 bậc so với năm 2022 (58/63)') is the year of a rank that follows it."""
-    after = re.match(
-        r"\s*(?:/\s*\d+)?[^,;.]{0,25}?(?:năm|dti)\s+((?:19|20)\d{2})", text_folded[h.end : next_start]
-    )
+    after = YEAR_AFTER_RANK_RE.match(text_folded, h.end, next_start)
     if (
         after
-        and _is_edition(int(after[1]))
-        and not COMPARE_RE.search(text_folded[h.end : h.end + after.start(1)])
-        and not _in_rank_aside(text_folded, h.end, h.end + after.start(1))
+        and (len(after["gap"]) <= YEAR_AFTER_RANK_GAP or DTI_RE.search(after["gap"]))
+        and _is_edition(int(after["year"]))
+        and not COMPARE_RE.search(text_folded[h.end : after.start("year")])
+        and not _in_rank_aside(text_folded, h.end, after.start("year"))
     ):
-        return int(after[1])
+        return int(after["year"])
     before = [
         int(m[1])
         for m in YEAR_NEAR_RE.finditer(text_folded, c_start, h.start)
