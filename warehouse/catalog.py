@@ -31,6 +31,9 @@ TEMPLATES_DIR = Path(__file__).parent / "catalog_templates"
 STYLESHEET = "catalog.css"
 OPEN_DATA_DB = "cds_open_data.duckdb"  # same name as warehouse.publish writes; not imported to avoid a cycle
 PREVIEW_ROWS = 50
+# A province page lists its latest facts per table; the rest are one filter away in the release's
+# files. Without a bound, pages (and the time to render them) grow with the whole archive.
+PROVINCE_PAGE_ROWS = 200
 FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
 MIN_INDICATOR_PROVINCES = 3  # a bar chart of fewer provinces says nothing a table would not
 MAX_INDICATOR_CHARTS = 8
@@ -296,22 +299,27 @@ def _names_in(frame: pl.DataFrame, code: str) -> list[str]:
     return frame.filter(pl.col("province_code") == code)["province_name"].drop_nulls().to_list()
 
 
-def _province_facts(tables: dict[str, pl.DataFrame], code: str) -> dict[str, list[dict[str, Any]]]:
-    def rows(table: str, order: list[str], descending: list[bool]) -> list[dict[str, Any]]:
+def _province_facts(tables: dict[str, pl.DataFrame], code: str) -> dict[str, Any]:
+    """The latest PROVINCE_PAGE_ROWS facts of each table for one province, and how many it has."""
+    totals: dict[str, int] = {}
+
+    def rows(table: str, order: list[str | pl.Expr], descending: list[bool]) -> list[dict[str, Any]]:
         facts = tables[table].filter(pl.col("province_code") == code)
-        return facts.sort(order, descending=descending, nulls_last=True).to_dicts()
+        totals[table] = facts.height
+        latest = facts.sort(order, descending=descending, nulls_last=True).head(PROVINCE_PAGE_ROWS)
+        return latest.to_dicts()
 
     labels = dict(tables["indicators"].select("indicator_code", "label_vi").iter_rows())
     metrics = rows("metrics", ["document_date", "indicator_code"], [True, False])
     for metric in metrics:
         metric["indicator_label"] = labels.get(metric["indicator_code"])
-    ranks = rows("dti_ranks", ["edition_year", "pillar"], [True, False])
-    ranks.sort(key=lambda r: (-(r["edition_year"] or 0), r["pillar"] != "overall"))
+    overall_first = pl.col("pillar") != "overall"
     return {
-        "ranks": ranks,
+        "ranks": rows("dti_ranks", ["edition_year", overall_first, "pillar"], [True, False, False]),
         "metrics": metrics,
         "officials": rows("officials", ["document_date", "person_name"], [True, False]),
         "legal_refs": rows("legal_refs", ["document_date", "kind", "number"], [True, False, False]),
+        "totals": totals,
     }
 
 
