@@ -260,4 +260,8 @@ def test_the_edition_named_after_the_index_belongs_to_the_rank_before_it() -> No
         "Tỉnh Đắk Nông xếp thứ 52/63 trong Bộ chỉ số chuyển đổi số cấp tỉnh năm 2020. "
         "Tỉnh Quảng Trị xếp thứ 16/63 trong Chỉ số chuyển đổi số năm 2021."
     )
-    assert _ranks(text) == {("80", 2021, "overall", 9), ("67", 2020, "overall", 52), ("45", 2021, "overall", 16)}
+    assert _ranks(text) == {
+        ("80", 2021, "overall", 9),
+        ("67", 2020, "overall", 52),
+        ("45", 2021, "overall", 16),
+    }

@@ -348,7 +348,8 @@ def test_province_pages_list_the_latest_facts_and_point_to_the_rest(
     page = read(tmp_path / "provinces" / "86.html")
     assert "3 thứ hạng DTI" in page and "3 DTI ranks" in page  # the counts are of every fact
     assert "1 mục mới nhất trong tổng số 3" in page
-    assert "<a href=\"../dti_ranks.csv\" download>dti_ranks.csv</a> (lọc <code>province_code = '86'</code>)" in page
+    link = '<a href="../dti_ranks.csv" download>dti_ranks.csv</a>'
+    assert f"{link} (lọc <code>province_code = '86'</code>)" in page
     assert "xếp thứ <mark>30/63</mark>" in page  # the 2022 edition, the latest
     assert ">2021<" not in page
     assert "tổng số" not in read(tmp_path / "provinces" / "22.html")  # all of its facts fit

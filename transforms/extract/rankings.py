@@ -103,7 +103,9 @@ OTHER_INDEX_RE = re.compile(
 LIST_FWD_RE = re.compile(r"^[^;.]{0,45}?(?:bao\s+)?gồm:?\s")
 # The edition right after a rank: "thứ 2 năm 2021", "xếp thứ 16/63 trong Chỉ số chuyển đổi số năm
 # 2021". A short gap, or a longer one that is the index's own name.
-YEAR_AFTER_RANK_RE = re.compile(r"\s*(?:/\s*\d+)?(?P<gap>[^,;.]{0,70}?)(?:năm|dti)\s+(?P<year>(?:19|20)\d{2})")
+YEAR_AFTER_RANK_RE = re.compile(
+    r"\s*(?:/\s*\d+)?(?P<gap>[^,;.]{0,70}?)(?:năm|dti)\s+(?P<year>(?:19|20)\d{2})"
+)
 YEAR_AFTER_RANK_GAP = 25
 YEAR_NEAR_RE = re.compile(r"(?:năm|dti)\s+((?:19|20)\d{2})(?!\d)")
 COMPARE_RE = re.compile(r"(?:so với|từ|đến|tới)\s+(?:năm\s+)?$")
