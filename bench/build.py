@@ -16,7 +16,9 @@ import resource
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,28 +27,40 @@ RUN_ID = "bench"
 
 
 class StageMemory:
-    """Peak resident memory per stage, sampled from /proc every 50 ms in a daemon thread.
+    """Peak resident memory per stage, of this process and its children (the Dask workers
+    extracting in parallel), sampled every 50 ms in a daemon thread.
 
-    getrusage gives only the process's lifetime peak; knowing which stage holds it is what
-    tells a memory fix where to go.
+    getrusage gives only one process's lifetime peak; knowing which stage holds it is what tells
+    a memory fix where to go.
     """
 
     def __init__(self) -> None:
+        import psutil
+
         self.stage = "start"
         self.peaks_mb: dict[str, float] = {}
-        self._page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+        self.peak_mb = 0.0
+        self._process = psutil.Process()
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
         while True:
             rss = self.rss_mb()
+            self.peak_mb = max(self.peak_mb, rss)
             if rss > self.peaks_mb.get(self.stage, 0.0):
                 self.peaks_mb[self.stage] = rss
             time.sleep(0.05)
 
     def rss_mb(self) -> float:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * self._page_mb
+        import psutil
+
+        total = 0
+        for process in (self._process, *self._process.children(recursive=True)):
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:  # a child that just exited
+                continue
+        return total / 2**20
 
 
 MEMORY: StageMemory | None = None
@@ -66,21 +80,24 @@ def timed(times: dict[str, float], stage: str, work: Callable[[], T]) -> T:
     return result
 
 
-def build(source: Path, warehouse: Path, public: Path, sql_gate: bool) -> dict[str, Any]:
-    """The five stages in the nightly flow's order, each timed; the gate optionally also as SQL."""
+def build(source: Path, warehouse: Path, public: Path, sql_gate: bool, workers: int) -> dict[str, Any]:
+    """The five stages in the nightly flow's order, each timed; the gate optionally also as SQL.
+
+    Extraction goes a wave of documents at a time, as the flow does; with `workers` > 1 each
+    wave's batches run on a local Dask cluster of that many processes (what the flow's
+    CDS_TASK_RUNNER=dask does), else in this process.
+    """
     from cds import pipeline
     from cds.settings import Settings
-    from transforms.frames import FactFrames, extract_fact_frames
 
     settings = Settings(source_dir=source, warehouse_path=warehouse, public_dir=public)
     times: dict[str, float] = {}
     timed(times, "ingest", lambda: pipeline.prepare_warehouse(settings))
     summary = timed(times, "ingest", lambda: pipeline.ingest_source(settings, source, RUN_ID))
-    documents = timed(times, "extract", lambda: pipeline.select_documents_to_extract(settings))
-    size = settings.extract_batch_size
-    batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
-    facts = timed(times, "extract", lambda: FactFrames.concat([extract_fact_frames(b) for b in batches]))
-    staged = timed(times, "load", lambda: pipeline.stage_facts(settings, facts))
+    began = time.perf_counter()
+    with extraction_pool(workers) as extract_all:
+        times["extract"] = time.perf_counter() - began  # starting the workers is part of extracting
+        doc_ids, staged = extract_and_stage(settings, times, extract_all)
     unchanged = timed(times, "gate", lambda: pipeline.unchanged_release(settings))
     if unchanged is not None:  # as the publish flow does: nothing new, the latest release stands
         times.setdefault("publish", 0.0)
@@ -88,7 +105,7 @@ def build(source: Path, warehouse: Path, public: Path, sql_gate: bool) -> dict[s
             "files_seen": summary.files_seen,
             "files_new": summary.files_new,
             "documents_new": 0,
-            "documents_extracted": documents.height,
+            "documents_extracted": len(doc_ids),
             "facts_staged": 0,
             "gate_passed": True,
             "gate_checks": 0,
@@ -103,7 +120,7 @@ def build(source: Path, warehouse: Path, public: Path, sql_gate: bool) -> dict[s
         "files_seen": summary.files_seen,
         "files_new": summary.files_new,
         "documents_new": summary.documents_new,
-        "documents_extracted": documents.height,
+        "documents_extracted": len(doc_ids),
         "facts_staged": sum(v for k, v in staged.items() if k != "documents"),
         "gate_passed": gate.passed,
         "gate_checks": len(gate.checks),
@@ -118,6 +135,50 @@ def build(source: Path, warehouse: Path, public: Path, sql_gate: bool) -> dict[s
     result["stages"] = times
     result["total_s"] = sum(times.values())
     return result
+
+
+ExtractAll = Callable[[list[Any]], list[Any]]  # batches of documents → their FactFrames
+
+
+def extract_and_stage(
+    settings: Any, times: dict[str, float], extract_all: ExtractAll
+) -> tuple[list[str], dict[str, int]]:
+    """Select, read, extract and stage documents a wave at a time (the extract_and_load flow)."""
+    from cds import pipeline
+    from transforms.frames import FactFrames
+
+    doc_ids: list[str] = timed(
+        times, "extract", lambda: pipeline.select_documents_to_backfill(settings)["doc_id"].to_list()
+    )
+    size = settings.extract_batch_size
+    staged: dict[str, int] = {}
+    for number, wave in enumerate(pipeline.document_waves(doc_ids, settings.extract_wave_size)):
+        documents = timed(times, "extract", partial(pipeline.read_documents, settings, wave))
+        batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
+        facts = timed(times, "extract", partial(extract_all, batches))
+        merged = timed(times, "extract", partial(FactFrames.concat, facts))
+        counts = timed(times, "load", partial(pipeline.stage_facts, settings, merged, append=number > 0))
+        staged = {table: staged.get(table, 0) + rows for table, rows in counts.items()}
+    return doc_ids, staged
+
+
+@contextmanager
+def extraction_pool(workers: int) -> Iterator[ExtractAll]:
+    """Extract batches in this process, or on a local Dask cluster of `workers` processes."""
+    from transforms.frames import extract_fact_frames
+
+    if workers <= 1:
+        yield lambda batches: [extract_fact_frames(b) for b in batches]
+        return
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield lambda batches: client.gather(client.map(extract_fact_frames, batches, pure=False))
 
 
 def compare_sql_gate(settings: Any, gate: Any) -> dict[str, Any]:
@@ -162,6 +223,7 @@ def main() -> None:
     parser.add_argument("--public", type=Path)
     parser.add_argument("--sql-gate", action="store_true", help="also run the gate as plain SQL")
     parser.add_argument("--flow", action="store_true", help="run the Prefect nightly flow instead")
+    parser.add_argument("--workers", type=int, default=1, help="extraction processes (Dask) when > 1")
     args = parser.parse_args()
     global MEMORY
     MEMORY = StageMemory()
@@ -169,9 +231,10 @@ def main() -> None:
     if args.flow:
         result = run_flow(args.source)
     else:
-        result = build(args.source, args.warehouse, args.public, args.sql_gate)
+        result = build(args.source, args.warehouse, args.public, args.sql_gate, args.workers)
+        result["workers"] = args.workers
     result["process_s"] = time.perf_counter() - began
-    result["peak_rss_mb"] = peak_rss_mb()
+    result["peak_rss_mb"] = max(peak_rss_mb(), MEMORY.peak_mb)  # with the extraction workers
     result["stage_peak_rss_mb"] = MEMORY.peaks_mb
     print(json.dumps(result, default=str))
 

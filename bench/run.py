@@ -13,7 +13,8 @@ What it measures, all on a generated corpus (bench/make_corpus.py) of BENCH_N re
 
 Settings (environment): BENCH_N (2000), BENCH_SCALE (1), BENCH_SEED (7), BENCH_WORK
 (/tmp/cds-bench, wiped at start), BENCH_EXTRACT_MAX (2000 texts for the extraction timings),
-BENCH_PREFECT_N (200, 0 skips the flow run).
+BENCH_PREFECT_N (200, 0 skips the flow run), BENCH_WORKERS (extraction processes in the builds, on a local
+Dask cluster as CDS_TASK_RUNNER=dask does; default: the machine's cores).
 
     make bench            # or: BENCH_N=10000 BENCH_SCALE=0 .venv/bin/python -m bench.run
 """
@@ -185,6 +186,8 @@ def build(source: Path, state: Path, sql_gate: bool = False) -> dict[str, Any]:
         str(state / "cds.duckdb"),
         "--public",
         str(state / "public"),
+        "--workers",
+        str(setting("BENCH_WORKERS", os.cpu_count() or 1)),
     ]
     return _subprocess(args + (["--sql-gate"] if sql_gate else []), os.environ)
 

@@ -21,6 +21,7 @@ from transforms.frames import FactFrames
 from warehouse.database import connect, ensure_schema, load_reference_tables, query_frame, query_row
 from warehouse.load import (
     core_version,
+    document_texts,
     documents_to_extract,
     ingested_file_stats,
     known_file_versions,
@@ -56,23 +57,32 @@ def prepare_warehouse(settings: Settings) -> None:
 
 
 def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSummary:
-    """Read every new file version under `source_dir` into raw; seen versions are skipped."""
+    """Read every new file version under `source_dir` into raw; seen versions are skipped.
+
+    Files are read and loaded `ingest_batch_size` at a time, each batch in its own transaction, so
+    memory stays flat however large the archive; a run killed between batches keeps what it
+    loaded, and the next run skips those file versions.
+    """
     paths = list_report_files(source_dir)
     with connect(settings.warehouse_path) as con:
         known = set(known_file_versions(con).iter_rows())
         unchanged = set(ingested_file_stats(con).iter_rows())
-    files = read_report_files(source_dir, paths, known, settings.max_file_bytes, unchanged)
-    failpoint("ingest.read")
-    with connect(settings.warehouse_path) as con:
         before = _count(con, "raw.documents")
-        load_ingested_files(con, files, run_id)
+    files_new, errors = 0, []
+    size = settings.ingest_batch_size
+    for batch in (paths[start : start + size] for start in range(0, len(paths), size)):
+        files = read_report_files(source_dir, batch, known, settings.max_file_bytes, unchanged)
+        failpoint("ingest.read")
+        if files.is_empty():
+            continue
+        with connect(settings.warehouse_path) as con:
+            load_ingested_files(con, files, run_id)
+        files_new += files.height
+        errors += files.filter(pl.col("reason").is_not_null()).select("source_path", "reason").rows()
+    with connect(settings.warehouse_path) as con:
         documents_new = _count(con, "raw.documents") - before
-    errors = files.filter(pl.col("reason").is_not_null()).select("source_path", "reason")
     return IngestSummary(
-        files_seen=len(paths),
-        files_new=files.height,
-        documents_new=documents_new,
-        errors=tuple(errors.iter_rows()),
+        files_seen=len(paths), files_new=files_new, documents_new=documents_new, errors=tuple(errors)
     )
 
 
@@ -88,8 +98,9 @@ def select_documents_to_backfill(
     *,
     force: bool = False,
 ) -> pl.DataFrame:
-    """Documents (doc_id, text) a backfill extracts: those not yet in core, and with `force` also
-    those in core dated within [from_date, to_date] (either bound open when None).
+    """Documents (doc_id) a backfill extracts: those not yet in core, and with `force` also those
+    in core dated within [from_date, to_date] (either bound open when None). Ids only: the texts
+    are read a wave at a time (`read_documents`).
 
     Re-extraction is opt-in because it replaces facts already published; the date window keeps a
     fix to the extractor from rewriting more history than intended.
@@ -101,9 +112,21 @@ def select_documents_to_backfill(
         return query_frame(con, read_sql("load/select_documents_to_backfill.sql"), params)
 
 
-def stage_facts(settings: Settings, facts: FactFrames) -> dict[str, int]:
+def read_documents(settings: Settings, doc_ids: list[str]) -> pl.DataFrame:
+    """(doc_id, text) of one wave of documents to extract."""
     with connect(settings.warehouse_path) as con:
-        counts = load_staging(con, facts)
+        return document_texts(con, doc_ids)
+
+
+def document_waves(doc_ids: list[str], size: int) -> list[list[str]]:
+    """Documents in waves of at most `size`; at least one (maybe empty) wave, because staging
+    the first wave is also what empties staging of an earlier run's facts."""
+    return [doc_ids[start : start + size] for start in range(0, len(doc_ids), size)] or [[]]
+
+
+def stage_facts(settings: Settings, facts: FactFrames, *, append: bool = False) -> dict[str, int]:
+    with connect(settings.warehouse_path) as con:
+        counts = load_staging(con, facts, append=append)
     failpoint("load.staged")
     return counts
 

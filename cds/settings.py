@@ -30,7 +30,13 @@ class Settings(BaseSettings):
     public_dir: Path = Field(Path("public"), description="Where open-data releases are published.")
     keep_releases: int = Field(5, ge=1, description="How many releases to keep under public/releases.")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Larger input files are refused.")
+    ingest_batch_size: int = Field(
+        2000, ge=1, description="Files read and loaded per ingest transaction (bounds ingest memory)."
+    )
     extract_batch_size: int = Field(200, ge=1, description="Documents per extraction task.")
+    extract_wave_size: int = Field(
+        5000, ge=1, description="Documents read, extracted and staged at a time (bounds extraction memory)."
+    )
     task_runner: Literal["threads", "dask"] = Field(
         "threads", description="Task runner for extraction: 'threads' or 'dask' (prefect-dask)."
     )

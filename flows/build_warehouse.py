@@ -10,7 +10,13 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from cds.pipeline import select_documents_to_backfill, stage_facts, validate_staged
+from cds.pipeline import (
+    document_waves,
+    read_documents,
+    select_documents_to_backfill,
+    stage_facts,
+    validate_staged,
+)
 from cds.settings import get_settings
 from expectations.gate import GateResult
 from flows.caching import extraction_cache_key
@@ -24,8 +30,15 @@ from transforms.frames import FactFrames, extract_fact_frames
     timeout_seconds=600,
     cache_policy=NO_CACHE,
 )
-def select_documents_task(from_date: date | None, to_date: date | None, force: bool) -> pl.DataFrame:
-    return select_documents_to_backfill(get_settings(), from_date, to_date, force=force)
+def select_documents_task(from_date: date | None, to_date: date | None, force: bool) -> list[str]:
+    return select_documents_to_backfill(get_settings(), from_date, to_date, force=force)["doc_id"].to_list()
+
+
+@task(
+    name="read_documents", retries=2, retry_delay_seconds=[2, 10], timeout_seconds=600, cache_policy=NO_CACHE
+)
+def read_documents_task(doc_ids: list[str]) -> pl.DataFrame:
+    return read_documents(get_settings(), doc_ids)
 
 
 @task(
@@ -44,8 +57,8 @@ def extract_batch_task(documents: pl.DataFrame) -> FactFrames:
 @task(
     name="load_staging", retries=2, retry_delay_seconds=[2, 10], timeout_seconds=3600, cache_policy=NO_CACHE
 )
-def load_staging_task(facts: FactFrames) -> dict[str, int]:
-    return stage_facts(get_settings(), facts)
+def load_staging_task(facts: FactFrames, append: bool) -> dict[str, int]:
+    return stage_facts(get_settings(), facts, append=append)
 
 
 @task(name="run_quality_gate", timeout_seconds=3600, cache_policy=NO_CACHE)
@@ -58,16 +71,22 @@ def extract_and_load(
     from_date: date | None = None, to_date: date | None = None, force: bool = False
 ) -> dict[str, int]:
     """Extract facts from documents not yet in core (with `force`, also those in core dated in the
-    window) and stage them in one writer task."""
+    window) and stage them, a wave of documents at a time so memory stays flat with the archive;
+    each wave's batches run in parallel on the task runner, and one writer task stages them."""
     logger = get_run_logger()
-    documents = select_documents_task(from_date, to_date, force)
-    size = get_settings().extract_batch_size
-    batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
-    extract = extract_batch_task.with_options(refresh_cache=get_settings().refresh_extraction_cache)
-    futures = extract.map(batches)
-    facts = FactFrames.concat([future.result() for future in futures])
-    counts = load_staging_task(facts)
-    logger.info("extract.done documents=%d batches=%d staged=%s", documents.height, len(batches), counts)
+    settings = get_settings()
+    doc_ids = select_documents_task(from_date, to_date, force)
+    extract = extract_batch_task.with_options(refresh_cache=settings.refresh_extraction_cache)
+    size = settings.extract_batch_size
+    counts: dict[str, int] = {}
+    waves = document_waves(doc_ids, settings.extract_wave_size)
+    for number, wave in enumerate(waves):
+        documents = read_documents_task(wave)
+        batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
+        facts = FactFrames.concat([future.result() for future in extract.map(batches)])
+        staged = load_staging_task(facts, append=number > 0)
+        counts = {table: counts.get(table, 0) + rows for table, rows in staged.items()}
+    logger.info("extract.done documents=%d waves=%d staged=%s", len(doc_ids), len(waves), counts)
     return counts
 
 

@@ -59,10 +59,20 @@ def documents_to_extract(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return query_frame(con, read_sql("load/select_documents_to_extract.sql"))
 
 
-def load_staging(con: duckdb.DuckDBPyConnection, facts: FactFrames) -> dict[str, int]:
-    """Replace staging with this extraction's facts; return rows staged per table."""
+def document_texts(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> pl.DataFrame:
+    """(doc_id, text) of the given documents, in doc_id order."""
+    with registered(con, "wanted", pl.DataFrame({"doc_id": doc_ids}, schema={"doc_id": pl.String})):
+        return query_frame(con, read_sql("load/select_document_texts.sql"))
+
+
+def load_staging(
+    con: duckdb.DuckDBPyConnection, facts: FactFrames, *, append: bool = False
+) -> dict[str, int]:
+    """Replace staging with this extraction's facts (or, with `append`, add a further wave of
+    them); return rows staged per table."""
     with transaction(con):
-        con.execute(read_sql("load/clear_staging.sql"))
+        if not append:
+            con.execute(read_sql("load/clear_staging.sql"))
         for table, statement in STAGING_INSERTS.items():
             with registered(con, "incoming", getattr(facts, table)):
                 con.execute(read_sql(statement))

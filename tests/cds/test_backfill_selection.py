@@ -44,7 +44,7 @@ def load_into_core(settings: Settings, names: list[str]) -> dict[str, str]:
 def selected(settings: Settings, doc_ids: dict[str, str], **kwargs: object) -> set[str]:
     frame = pipeline.select_documents_to_backfill(settings, **kwargs)  # type: ignore[arg-type]
     by_id = {doc_id: name for name, doc_id in doc_ids.items()}
-    assert frame.columns == ["doc_id", "text"]
+    assert frame.columns == ["doc_id"]  # ids only: texts are read a wave at a time
     return {by_id[doc_id] for doc_id in frame["doc_id"]}
 
 

@@ -11,13 +11,20 @@ from cds import pipeline
 from cds.settings import Settings
 from tests.conftest import REPORT_TEXT, hand_extraction, table_counts, write_report
 from transforms.frames import to_fact_frames
-from warehouse.database import connect
+from warehouse.database import connect, query_row
+
+STAGED = ("documents", "dti_ranks", "metrics")
 
 
 def stage_hand_facts(settings: Settings) -> None:
     documents = pipeline.select_documents_to_extract(settings)
     extractions = [(doc_id, hand_extraction(text)) for doc_id, text in documents.iter_rows()]
     pipeline.stage_facts(settings, to_fact_frames(extractions))
+
+
+def staged_counts(settings: Settings) -> dict[str, int]:
+    with connect(settings.warehouse_path, read_only=True) as con:
+        return {t: int(query_row(con, f"select count(*) from staging.{t}")[0]) for t in STAGED}
 
 
 def build(settings: Settings, run_id: str = "run-1") -> pipeline.IngestSummary:
@@ -43,6 +50,49 @@ def test_ingest_reads_documents_and_records_unreadable_files(settings: Settings)
     with connect(settings.warehouse_path, read_only=True) as con:
         errors = con.execute("select source_path, reason from raw.ingest_errors order by 1").fetchall()
     assert errors == [("empty.md", "empty document"), ("junk.txt", "binary data, not text")]
+
+
+def test_ingest_in_small_batches_records_the_same_as_in_one(settings: Settings) -> None:
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    write_report(settings.source_dir, "b/copy-of-a.txt", REPORT_TEXT)  # same text: one document
+    write_report(settings.source_dir, "c.txt", REPORT_TEXT + " Bản khác.")
+    (settings.source_dir / "junk.txt").write_bytes(bytes(range(256)) * 4)
+    (settings.source_dir / "empty.md").write_text("   \n", encoding="utf-8")
+    batched = settings.model_copy(update={"ingest_batch_size": 2})
+    whole = settings.model_copy(
+        update={"ingest_batch_size": 100, "warehouse_path": settings.warehouse_path.with_name("whole.duckdb")}
+    )
+    summaries = []
+    for each in (batched, whole):
+        pipeline.prepare_warehouse(each)
+        summaries.append(pipeline.ingest_source(each, each.source_dir, "run-1"))
+
+    assert summaries[0] == summaries[1]
+    assert (summaries[0].files_new, summaries[0].documents_new, len(summaries[0].errors)) == (5, 2, 2)
+    assert table_counts(batched) == table_counts(whole)
+    again = pipeline.ingest_source(batched, batched.source_dir, "run-2")
+    assert (again.files_seen, again.files_new, again.documents_new) == (5, 0, 0)
+
+
+def test_staging_in_waves_stages_what_one_wave_would(settings: Settings) -> None:
+    for name in ("a", "b", "c"):
+        write_report(settings.source_dir, f"{name}.txt", f"{REPORT_TEXT} Bản {name}.")
+    pipeline.prepare_warehouse(settings)
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    doc_ids = pipeline.select_documents_to_backfill(settings)["doc_id"].to_list()
+    waves = pipeline.document_waves(doc_ids, 2)
+    assert [len(w) for w in waves] == [2, 1]
+
+    for number, wave in enumerate(waves):
+        documents = pipeline.read_documents(settings, wave)
+        assert documents["doc_id"].to_list() == wave
+        facts = to_fact_frames([(d, hand_extraction(t)) for d, t in documents.iter_rows()])
+        pipeline.stage_facts(settings, facts, append=number > 0)
+    assert staged_counts(settings) == {"documents": 3, "dti_ranks": 3, "metrics": 3}
+
+    stage_hand_facts(settings)  # a later run's first wave replaces what was staged
+    assert staged_counts(settings) == {"documents": 3, "dti_ranks": 3, "metrics": 3}
+    assert pipeline.document_waves([], 2) == [[]]
 
 
 def test_rerun_on_unchanged_input_changes_nothing(settings: Settings) -> None:
