@@ -16,13 +16,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import polars as pl
 import vl_convert
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from expectations.contracts import Contract
+from warehouse.database import query_frame
 from warehouse.datapackage import LICENSE
+from warehouse.sql import read_sql
 
 if TYPE_CHECKING:
     from warehouse.release_notes import QualityReport
@@ -34,7 +37,16 @@ PREVIEW_ROWS = 50
 # A province page lists its latest facts per table; the rest are one filter away in the release's
 # files. Without a bound, pages (and the time to render them) grow with the whole archive.
 PROVINCE_PAGE_ROWS = 200
+# The order of a province page's facts (the same as in warehouse/sql/catalog/latest_<table>.sql).
+ORDER_KEYS: dict[str, list[str | pl.Expr]] = {
+    "dti_ranks": ["edition_year", pl.col("pillar") != "overall", "pillar", "doc_id", "span_start"],
+    "metrics": ["document_date", "indicator_code", "doc_id", "span_start"],
+    "officials": ["document_date", "person_name", "doc_id", "span_start"],
+    "legal_refs": ["document_date", "kind", "number", "doc_id", "span_start"],
+}
+ORDER_DESCENDING = {table: [i == 0 for i in range(len(keys))] for table, keys in ORDER_KEYS.items()}
 FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
+KNOWN_TABLES = frozenset({*FACT_TABLES, "documents", "provinces", "indicators"})
 MIN_INDICATOR_PROVINCES = 3  # a bar chart of fewer provinces says nothing a table would not
 MAX_INDICATOR_CHARTS = 8
 FONT_STACK = "system-ui, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
@@ -95,9 +107,48 @@ class Chart:
     rows: tuple[tuple[Any, ...], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogData:
+    """What the pages show, read from the published tables: counts, previews, each province's
+    latest facts and the few columns the charts need. It stays small however many facts a release
+    holds, so rendering the catalog does not grow with the archive."""
+
+    row_counts: dict[str, int]
+    previews: dict[str, pl.DataFrame]  # table → its first PREVIEW_ROWS rows
+    province_totals: pl.DataFrame  # province_code, table_name, facts
+    province_names: pl.DataFrame  # province_code, province_name: every name the facts give a code
+    latest_facts: dict[str, pl.DataFrame]  # fact table → each province's latest PROVINCE_PAGE_ROWS rows
+    dti_ranks: pl.DataFrame  # every rank, without evidence text
+    latest_indicator_figures: pl.DataFrame  # each province's latest figure per indicator
+    provinces: pl.DataFrame
+    indicators: pl.DataFrame
+
+
+def read_catalog_data(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> CatalogData:
+    """CatalogData from a connection where each published table in `tables` is a relation of its
+    name (the release's open-data DuckDB file, or registered frames)."""
+    unknown = set(tables) - KNOWN_TABLES
+    if unknown:  # the names are formatted into SQL
+        raise ValueError(f"not published tables: {sorted(unknown)}")
+    page_rows: dict[str, object] = {"page_rows": PROVINCE_PAGE_ROWS}
+    return CatalogData(
+        row_counts={t: int(query_frame(con, f"select count(*) as n from {t}")["n"][0]) for t in tables},
+        previews={t: query_frame(con, f"select * from {t} limit {PREVIEW_ROWS}") for t in tables},
+        province_totals=query_frame(con, read_sql("catalog/province_totals.sql")),
+        province_names=query_frame(con, read_sql("catalog/province_names.sql")),
+        latest_facts={
+            t: query_frame(con, read_sql(f"catalog/latest_{t}.sql"), page_rows) for t in FACT_TABLES
+        },
+        dti_ranks=query_frame(con, read_sql("catalog/chart_dti_ranks.sql")),
+        latest_indicator_figures=query_frame(con, read_sql("catalog/latest_indicator_figures.sql")),
+        provinces=query_frame(con, "select * from provinces"),
+        indicators=query_frame(con, "select * from indicators"),
+    )
+
+
 def write_catalog(
     release_dir: Path,
-    tables: dict[str, pl.DataFrame],
+    data: CatalogData,
     contracts: dict[str, Contract],
     release_id: str,
     quality: dict[str, object] | None = None,
@@ -114,9 +165,9 @@ def write_catalog(
         "updated": _release_date(release_id),
         "licence": LICENSE,
     }
-    provinces = _province_summaries(tables)
-    dti_chart = _dti_overall_chart(release_dir, tables["dti_ranks"], tables["provinces"])
-    indicator_charts = _indicator_charts(release_dir, tables["metrics"], tables["indicators"])
+    provinces = _province_summaries(data)
+    dti_chart = _dti_overall_chart(release_dir, data.dti_ranks, data.provinces)
+    indicator_charts = _indicator_charts(release_dir, data.latest_indicator_figures, data.indicators)
     written += [
         release_dir / c for chart in (dti_chart, *indicator_charts) if chart for c in (chart.svg, chart.csv)
     ]
@@ -129,7 +180,9 @@ def write_catalog(
         target.write_text(html, encoding="utf-8")
         written.append(target)
 
-    datasets = [_dataset_summary(name, contracts[name], tables[name]) for name in contracts if name in tables]
+    datasets = [
+        _dataset_summary(name, contracts[name], data) for name in contracts if name in data.row_counts
+    ]
     page(
         "index.html",
         "index.html",
@@ -149,10 +202,10 @@ def write_catalog(
         page(f"datasets/{dataset['name']}.html", "dataset.html", dataset=dataset, open_data_db=OPEN_DATA_DB)
     page("provinces/index.html", "provinces.html", provinces=provinces)
     for province in provinces:
-        chart = _pillar_chart(release_dir, province["code"], tables["dti_ranks"])
+        chart = _pillar_chart(release_dir, province["code"], data.dti_ranks)
         if chart:
             written += [release_dir / chart.svg, release_dir / chart.csv]
-        facts = _province_facts(tables, province["code"])
+        facts = _province_facts(data, province["code"])
         page(f"provinces/{province['code']}.html", "province.html", province=province, chart=chart, **facts)
     page("indicators.html", "indicators.html", charts=indicator_charts)
     return written
@@ -218,12 +271,12 @@ def _quality_items(quality: dict[str, object] | None) -> list[tuple[str, str, ob
     return [(*labels[key], values.get(key, "—")) for key in QUALITY_KEYS]
 
 
-def _dataset_summary(name: str, contract: Contract, frame: pl.DataFrame) -> dict[str, Any]:
-    preview = frame.head(PREVIEW_ROWS)
+def _dataset_summary(name: str, contract: Contract, data: CatalogData) -> dict[str, Any]:
+    preview = data.previews[name]
     return {
         "name": name,
         "contract": contract,
-        "rows": frame.height,
+        "rows": data.row_counts[name],
         "preview_columns": preview.columns,
         "preview_rows": preview.rows(),
     }
@@ -267,15 +320,14 @@ def _vi_number(value: float | int | None) -> str:
 # --- provinces ---------------------------------------------------------------------------------
 
 
-def _province_summaries(tables: dict[str, pl.DataFrame]) -> list[dict[str, Any]]:
+def _province_summaries(data: CatalogData) -> list[dict[str, Any]]:
     """Every province code that has at least one fact, with its names and fact counts."""
     counts: dict[str, dict[str, int]] = {}
-    for table in FACT_TABLES:
-        for code, n in tables[table].group_by("province_code").len().drop_nulls("province_code").iter_rows():
-            counts.setdefault(code, dict.fromkeys(FACT_TABLES, 0))[table] = n
-    names = _province_names(tables["provinces"])
+    for code, table, n in data.province_totals.drop_nulls("province_code").iter_rows():
+        counts.setdefault(code, dict.fromkeys(FACT_TABLES, 0))[table] = n
+    names = _province_names(data.provinces)
     return [
-        {"code": code, "name": _display_name(code, names, tables), "counts": counts[code]}
+        {"code": code, "name": _display_name(code, names, data.province_names), "counts": counts[code]}
         for code in sorted(counts)
     ]
 
@@ -288,37 +340,32 @@ def _province_names(provinces: pl.DataFrame) -> dict[tuple[str, str], str]:
     }
 
 
-def _display_name(code: str, names: dict[tuple[str, str], str], tables: dict[str, pl.DataFrame]) -> str:
+def _display_name(code: str, names: dict[tuple[str, str], str], named_in_facts: pl.DataFrame) -> str:
     known = [names[(code, regime)] for regime in ("34", "63") if (code, regime) in names]
     if not known:
-        known = sorted({n for t in FACT_TABLES for n in _names_in(tables[t], code)})
+        known = named_in_facts.filter(pl.col("province_code") == code)["province_name"].to_list()
     return " / ".join(dict.fromkeys(known)) or code
 
 
-def _names_in(frame: pl.DataFrame, code: str) -> list[str]:
-    return frame.filter(pl.col("province_code") == code)["province_name"].drop_nulls().to_list()
+def _province_facts(data: CatalogData, code: str) -> dict[str, Any]:
+    """A province's latest facts per table (already chosen and ordered in SQL) and its totals."""
+    totals = dict.fromkeys(FACT_TABLES, 0) | {
+        table: n for _, table, n in data.province_totals.filter(pl.col("province_code") == code).iter_rows()
+    }
 
+    def rows(table: str) -> list[dict[str, Any]]:
+        facts = data.latest_facts[table].filter(pl.col("province_code") == code)
+        return facts.sort(ORDER_KEYS[table], descending=ORDER_DESCENDING[table], nulls_last=True).to_dicts()
 
-def _province_facts(tables: dict[str, pl.DataFrame], code: str) -> dict[str, Any]:
-    """The latest PROVINCE_PAGE_ROWS facts of each table for one province, and how many it has."""
-    totals: dict[str, int] = {}
-
-    def rows(table: str, order: list[str | pl.Expr], descending: list[bool]) -> list[dict[str, Any]]:
-        facts = tables[table].filter(pl.col("province_code") == code)
-        totals[table] = facts.height
-        latest = facts.sort(order, descending=descending, nulls_last=True).head(PROVINCE_PAGE_ROWS)
-        return latest.to_dicts()
-
-    labels = dict(tables["indicators"].select("indicator_code", "label_vi").iter_rows())
-    metrics = rows("metrics", ["document_date", "indicator_code"], [True, False])
+    labels = dict(data.indicators.select("indicator_code", "label_vi").iter_rows())
+    metrics = rows("metrics")
     for metric in metrics:
         metric["indicator_label"] = labels.get(metric["indicator_code"])
-    overall_first = pl.col("pillar") != "overall"
     return {
-        "ranks": rows("dti_ranks", ["edition_year", overall_first, "pillar"], [True, False, False]),
+        "ranks": rows("dti_ranks"),
         "metrics": metrics,
-        "officials": rows("officials", ["document_date", "person_name"], [True, False]),
-        "legal_refs": rows("legal_refs", ["document_date", "kind", "number"], [True, False, False]),
+        "officials": rows("officials"),
+        "legal_refs": rows("legal_refs"),
         "totals": totals,
     }
 

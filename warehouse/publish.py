@@ -22,8 +22,8 @@ import polars as pl
 
 from cds.failpoints import failpoint
 from expectations.contracts import Contract, load_contracts
-from warehouse.catalog import quality_from_report, write_catalog
-from warehouse.database import query_frame
+from warehouse.catalog import quality_from_report, read_catalog_data, write_catalog
+from warehouse.database import query_frame, query_row
 from warehouse.datapackage import datapackage_descriptor
 from warehouse.load import core_version
 from warehouse.release_notes import (
@@ -47,6 +47,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
 SCHEMAS = frozenset({"core", "audit"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
+FINGERPRINT_CHUNK = 1 << 20
 ENTRY_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="0; url=latest/index.html">
@@ -98,37 +99,42 @@ def read_published_table(
 def write_release(
     con: duckdb.DuckDBPyConnection, public_dir: Path, keep: int, quality: QualityReport | None = None
 ) -> Release:
-    """Write every published table from core as a new release and make it `latest`."""
-    tables = {name: read_published_table(con, name, "core") for name in PUBLISHED_TABLES}
-    fingerprint = _fingerprint(tables)
-    latest = public_dir / "latest"
-    if latest.exists() and read_manifest(latest).get("fingerprint") == fingerprint:
-        return Release(latest.resolve().name, latest.resolve(), _counts(tables), created=False)
+    """Write every published table from core as a new release and make it `latest`.
 
-    release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    The tables go from DuckDB straight to their CSV and Parquet files (COPY), and everything
+    after that reads those files, so publishing holds no table in Python memory.
+    """
     releases = public_dir / "releases"
     _remove_partial_releases(releases)
+    release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     final = releases / release_id
     staging = releases / f".{release_id}.partial"
+    latest = public_dir / "latest"
     previous = latest.resolve() if latest.exists() else None
-    contracts = load_contracts()
     staging.mkdir(parents=True)
     try:
-        _write_tables(tables, staging)
+        counts = _write_tables(con, staging)
+        fingerprint = _fingerprint(staging)
+        if previous is not None and read_manifest(previous).get("fingerprint") == fingerprint:
+            shutil.rmtree(staging)
+            return Release(previous.name, previous, counts, created=False)
+        contracts = load_contracts()
         _write_open_data_db(staging, contracts)
         descriptor = datapackage_descriptor(contracts, release_id)
         (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
         keys = {name: contract.primary_key for name, contract in contracts.items()}
-        write_changelog(staging, changelog_entry(release_id, tables, keys, previous), previous)
+        write_changelog(staging, changelog_entry(release_id, staging, counts, keys, previous), previous)
         if quality is not None:
             write_quality_report(staging, quality)
         catalog_quality = quality_from_report(quality) if quality else None
-        write_catalog(staging, tables, contracts, release_id, catalog_quality)
+        with duckdb.connect(str(staging / OPEN_DATA_DB), read_only=True) as db:
+            catalog = read_catalog_data(db, PUBLISHED_TABLES)
+        write_catalog(staging, catalog, contracts, release_id, catalog_quality)
         manifest = {
             "release_id": release_id,
             "fingerprint": fingerprint,
             "core_version": core_version(con),
-            "row_counts": _counts(tables),
+            "row_counts": counts,
         }
         (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
         failpoint("release.writing")
@@ -138,7 +144,7 @@ def write_release(
         raise
     switch_latest(public_dir, final)
     prune_releases(releases, keep)
-    return Release(release_id, final, _counts(tables), created=True)
+    return Release(release_id, final, counts, created=True)
 
 
 def record_release(con: duckdb.DuckDBPyConnection, release: Release) -> None:
@@ -209,10 +215,21 @@ def _allowed_table(table: str) -> str:
     return table
 
 
-def _write_tables(tables: dict[str, pl.DataFrame], folder: Path) -> None:
-    for name, frame in tables.items():
-        frame.write_parquet(folder / f"{name}.parquet", compression="zstd")
-        frame.write_csv(folder / f"{name}.csv")
+def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
+    """Each published table as CSV and Parquet (zstd), written by DuckDB; rows per table."""
+    counts = {}
+    for name in PUBLISHED_TABLES:
+        query = render_sql(f"published/{name}.sql", {"schema": SCHEMAS}, schema="core")
+        csv = folder / f"{name}.csv"
+        counts[name] = int(query_row(con, f"copy ({query}) to '{_sql_path(csv)}' (header)")[0])
+        parquet = folder / f"{name}.parquet"
+        con.execute(f"copy ({query}) to '{_sql_path(parquet)}' (format parquet, compression zstd)")
+    return counts
+
+
+def _sql_path(path: Path) -> str:
+    """A file path inside a SQL string literal (COPY takes no bound parameters for its target)."""
+    return str(path).replace("'", "''")
 
 
 def _write_open_data_db(folder: Path, contracts: dict[str, Contract]) -> None:
@@ -240,11 +257,15 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _fingerprint(tables: dict[str, pl.DataFrame]) -> str:
+def _fingerprint(folder: Path) -> str:
+    """SHA-256 over each table's name and CSV bytes, in PUBLISHED_TABLES order: equal content,
+    equal fingerprint, so an unchanged warehouse publishes nothing new."""
     digest = hashlib.sha256()
-    for name, frame in tables.items():
+    for name in PUBLISHED_TABLES:
         digest.update(name.encode())
-        digest.update(frame.write_csv().encode("utf-8"))
+        with (folder / f"{name}.csv").open("rb") as csv:
+            while chunk := csv.read(FINGERPRINT_CHUNK):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -273,7 +294,3 @@ def list_releases(public_dir: Path) -> list[ReleaseInfo]:
     return [
         ReleaseInfo(p.name, p.resolve() == latest, read_manifest(p).get("row_counts", {})) for p in folders
     ]
-
-
-def _counts(tables: dict[str, pl.DataFrame]) -> dict[str, int]:
-    return {name: frame.height for name, frame in tables.items()}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import polars as pl
 
 from expectations.data_docs import DATA_DOCS_DIR, write_data_docs
@@ -58,13 +59,23 @@ def write_quality_report(folder: Path, report: QualityReport) -> None:
 
 
 def changelog_entry(
-    release_id: str, tables: dict[str, pl.DataFrame], keys: dict[str, list[str]], previous: Path | None
+    release_id: str,
+    folder: Path,
+    counts: dict[str, int],
+    keys: dict[str, list[str]],
+    previous: Path | None,
 ) -> str:
-    """Rows added and removed per table against the previous release, by each table's key."""
+    """Rows added and removed per table against the previous release, by each table's key,
+    compared between the two releases' Parquet files by DuckDB."""
     lines = [f"## {release_id}", "", "| table | rows | added | removed |", "|---|---:|---:|---:|"]
-    for name, frame in tables.items():
-        added, removed = _diff(frame, keys[name], previous / f"{name}.parquet" if previous else None)
-        lines.append(f"| {name} | {frame.height} | {added} | {removed} |")
+    with duckdb.connect() as db:
+        for name, rows in counts.items():
+            before = previous / f"{name}.parquet" if previous else None
+            if before is None or not before.exists():
+                added, removed = rows, 0
+            else:
+                added, removed = _diff(db, folder / f"{name}.parquet", before, keys[name])
+            lines.append(f"| {name} | {rows} | {added} | {removed} |")
     return "\n".join(lines) + "\n"
 
 
@@ -79,12 +90,16 @@ def write_changelog(folder: Path, entry: str, previous: Path | None) -> None:
     (folder / CHANGELOG).write_text(f"# Changelog\n\n{entry}\n{history}", encoding="utf-8")
 
 
-def _diff(frame: pl.DataFrame, key: list[str], previous_file: Path | None) -> tuple[int, int]:
-    if previous_file is None or not previous_file.exists():
-        return frame.height, 0
-    before = pl.read_parquet(previous_file, columns=key).unique()
-    now = frame.select(key).unique()
-    return now.join(before, on=key, how="anti").height, before.join(now, on=key, how="anti").height
+def _diff(db: duckdb.DuckDBPyConnection, now: Path, before: Path, key: list[str]) -> tuple[int, int]:
+    """(keys only in `now`, keys only in `before`); the key columns come from the table contract."""
+    columns = ", ".join(f'"{column}"' for column in key)
+    query = (
+        f"select count(*) from (select distinct {columns} from read_parquet($a) "
+        f"except select distinct {columns} from read_parquet($b))"
+    )
+    added = db.execute(query, {"a": str(now), "b": str(before)}).fetchall()[0][0]
+    removed = db.execute(query, {"a": str(before), "b": str(now)}).fetchall()[0][0]
+    return int(added), int(removed)
 
 
 def json_text(document: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import polars as pl
+import duckdb
 import pytest
 
 from cds import pipeline
@@ -16,8 +16,8 @@ from expectations.contracts import load_contracts
 from tests.browser import BrowserUnavailable, DevTools, headless_chromium
 from tests.conftest import SAMPLES_DIR
 from transforms.frames import extract_fact_frames
-from warehouse.catalog import quality_from_report, write_catalog
-from warehouse.publish import PUBLISHED_TABLES
+from warehouse.catalog import quality_from_report, read_catalog_data, write_catalog
+from warehouse.publish import OPEN_DATA_DB, PUBLISHED_TABLES
 
 pytestmark = pytest.mark.integration
 
@@ -36,9 +36,10 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pipeline.stage_facts(settings, extract_fact_frames(pipeline.select_documents_to_extract(settings)))
     gate = pipeline.validate_staged(settings, "run-1")
     published = pipeline.publish_release(settings, gate)
-    tables = {name: pl.read_parquet(published.path / f"{name}.parquet") for name in PUBLISHED_TABLES}
+    with duckdb.connect(str(published.path / OPEN_DATA_DB), read_only=True) as db:
+        data = read_catalog_data(db, PUBLISHED_TABLES)
     quality = quality_from_report(gate.report())
-    write_catalog(published.path, tables, load_contracts(), published.release_id, quality)
+    write_catalog(published.path, data, load_contracts(), published.release_id, quality)
     return published.path
 
 
