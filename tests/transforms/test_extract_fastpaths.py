@@ -92,3 +92,32 @@ def test_fold_matches_the_translate_form() -> None:
         expected = re.sub("|".join(tones), lambda m: tones[m.group()], text.translate(table).lower())
         assert fold(text) == expected
         assert len(fold(text)) == len(text)
+
+
+def test_document_normalisation_equals_its_plain_form() -> None:
+    import unicodedata
+
+    from transforms.documents import (
+        _BLANK_RUNS,
+        _CHAR_MAP,
+        _CONTROLS,
+        _INNER_SPACE_RUNS,
+        _LINE_BREAKS,
+        _SURROGATES,
+        normalise_text,
+    )
+
+    table = str.maketrans({old: new or None for old, new in _CHAR_MAP.items()})
+
+    def plain(text: str) -> str:
+        text = _LINE_BREAKS.sub("\n", text)
+        text = _CONTROLS.sub("", _SURROGATES.sub("\ufffd", text.translate(table)))
+        text = unicodedata.normalize("NFC", text)
+        text = "\n".join(_INNER_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
+        return _BLANK_RUNS.sub("\n\n", text).strip()
+
+    pieces = [*PIECES, *_CHAR_MAP, "\r\n", "\u2028", "o\u0301", "\u200bo\u0301", "Ð", "\u00ad", "\x07"]
+    rng = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert normalise_text(text) == plain(text), repr(text)
