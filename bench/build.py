@@ -137,7 +137,7 @@ def build(source: Path, warehouse: Path, public: Path, sql_gate: bool, workers: 
     return result
 
 
-ExtractAll = Callable[[list[Any]], list[Any]]  # batches of documents → their FactFrames
+ExtractAll = Callable[[list[Any]], Callable[[], list[Any]]]  # batches → wait for their FactFrames
 
 
 def extract_and_stage(
@@ -145,30 +145,43 @@ def extract_and_stage(
 ) -> tuple[list[str], dict[str, int]]:
     """Select, read, extract and stage documents a wave at a time (the extract_and_load flow)."""
     from cds import pipeline
-    from transforms.frames import FactFrames
 
     doc_ids: list[str] = timed(
         times, "extract", lambda: pipeline.select_documents_to_backfill(settings)["doc_id"].to_list()
     )
     size = settings.extract_batch_size
+
+    def submit(wave: list[str]) -> Callable[[], list[Any]]:
+        documents = pipeline.read_documents(settings, wave)
+        return extract_all([documents.slice(at, size) for at in range(0, documents.height, size)])
+
     staged: dict[str, int] = {}
-    for number, wave in enumerate(pipeline.document_waves(doc_ids, settings.extract_wave_size)):
-        documents = timed(times, "extract", partial(pipeline.read_documents, settings, wave))
-        batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
-        facts = timed(times, "extract", partial(extract_all, batches))
-        merged = timed(times, "extract", partial(FactFrames.concat, facts))
+    waves = pipeline.document_waves(doc_ids, settings.extract_wave_size)
+    pending = timed(times, "extract", partial(submit, waves[0]))
+    for number in range(len(waves)):
+        extracting = pending
+        if number + 1 < len(waves):  # the next wave extracts while this one is staged
+            pending = timed(times, "extract", partial(submit, waves[number + 1]))
+        merged = timed(times, "extract", partial(_gathered, extracting))
         counts = timed(times, "load", partial(pipeline.stage_facts, settings, merged, append=number > 0))
         staged = {table: staged.get(table, 0) + rows for table, rows in counts.items()}
     return doc_ids, staged
 
 
+def _gathered(extracting: Callable[[], list[Any]]) -> Any:
+    from transforms.frames import FactFrames
+
+    return FactFrames.concat(extracting())
+
+
 @contextmanager
 def extraction_pool(workers: int) -> Iterator[ExtractAll]:
-    """Extract batches in this process, or on a local Dask cluster of `workers` processes."""
+    """Start extracting batches, returning how to wait for their frames: on a local Dask cluster
+    of `workers` processes, or (workers ≤ 1) in this process when waited for."""
     from transforms.frames import extract_fact_frames
 
     if workers <= 1:
-        yield lambda batches: [extract_fact_frames(b) for b in batches]
+        yield lambda batches: lambda: [extract_fact_frames(b) for b in batches]
         return
     from distributed import Client, LocalCluster
 
@@ -178,7 +191,12 @@ def extraction_pool(workers: int) -> Iterator[ExtractAll]:
         ) as cluster,
         Client(cluster) as client,
     ):
-        yield lambda batches: client.gather(client.map(extract_fact_frames, batches, pure=False))
+
+        def start(batches: list[Any]) -> Callable[[], list[Any]]:
+            futures = client.map(extract_fact_frames, client.scatter(batches), pure=False)
+            return lambda: list(client.gather(futures))
+
+        yield start
 
 
 def compare_sql_gate(settings: Any, gate: Any) -> dict[str, Any]:

@@ -121,16 +121,11 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
     contracts = load_contracts()
     quarantine_rows(con, _failing_staged_rows(con, contracts), params.run_id)
     quarantined = quarantined_in_run(con, params.run_id)
-    frames = {
-        name: read_published_table(
-            con, name, "audit", _check_columns(contract), values_of=set(contract.primary_key)
-        )
-        for name, contract in contracts.items()
-    }
     context = quiet_context()
     run = _run_identifier(params.run_id)
+    # One table in memory at a time: each is read, validated and dropped before the next.
     validations = {
-        name: _validate(context, contract, frames[name], build_suite(contract), run)
+        name: _validate(context, contract, _checked_table(con, contract), build_suite(contract), run)
         for name, contract in contracts.items()
     }
     checks = [
@@ -140,6 +135,13 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
     ]
     singular, findings = _run_singular_checks(con, params)
     return GateResult(tuple(checks + singular), quarantined, findings, validations)
+
+
+def _checked_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> pl.DataFrame:
+    """A published table as GX sees it: its keys and the boolean result of every per-row check."""
+    return read_published_table(
+        con, contract.table, "audit", _check_columns(contract), values_of=set(contract.primary_key)
+    )
 
 
 def _run_identifier(run_id: str) -> Any:

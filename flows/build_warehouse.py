@@ -9,6 +9,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 
 from cds.pipeline import (
     document_waves,
@@ -78,12 +79,19 @@ def extract_and_load(
     doc_ids = select_documents_task(from_date, to_date, force)
     extract = extract_batch_task.with_options(refresh_cache=settings.refresh_extraction_cache)
     size = settings.extract_batch_size
+
+    def submit(wave: list[str]) -> list[PrefectFuture[FactFrames]]:
+        documents = read_documents_task(wave)
+        return list(extract.map([documents.slice(at, size) for at in range(0, documents.height, size)]))
+
     counts: dict[str, int] = {}
     waves = document_waves(doc_ids, settings.extract_wave_size)
-    for number, wave in enumerate(waves):
-        documents = read_documents_task(wave)
-        batches = [documents.slice(offset, size) for offset in range(0, documents.height, size)]
-        facts = FactFrames.concat([future.result() for future in extract.map(batches)])
+    pending = submit(waves[0])
+    for number in range(len(waves)):
+        extracting = pending
+        if number + 1 < len(waves):  # the next wave extracts while this one is staged
+            pending = submit(waves[number + 1])
+        facts = FactFrames.concat([future.result() for future in extracting])
         staged = load_staging_task(facts, append=number > 0)
         counts = {table: counts.get(table, 0) + rows for table, rows in staged.items()}
     logger.info("extract.done documents=%d waves=%d staged=%s", len(doc_ids), len(waves), counts)

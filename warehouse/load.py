@@ -73,11 +73,14 @@ def load_staging(
     with transaction(con):
         if not append:
             con.execute(read_sql("load/clear_staging.sql"))
+        with registered(con, "incoming", facts.documents.select("doc_id")):
+            con.execute(read_sql("load/create_wave_texts.sql"))
         for table, statement in STAGING_INSERTS.items():
             with registered(con, "incoming", getattr(facts, table)):
                 con.execute(read_sql(statement))
             if table == "metrics":
                 failpoint("load.staging")
+        con.execute("drop table wave_texts")
     return facts.row_counts()
 
 

@@ -27,7 +27,7 @@ def published_bytes(public_dir: Path) -> dict[str, bytes]:
     }
 
 
-def test_dask_runner_publishes_byte_identical_tables(
+def test_dask_runner_in_waves_publishes_byte_identical_tables(
     prefect_server: None, flow_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from flows.nightly import nightly
@@ -39,6 +39,7 @@ def test_dask_runner_publishes_byte_identical_tables(
     threads = published_bytes(flow_settings.public_dir)
 
     monkeypatch.setenv("CDS_TASK_RUNNER", "dask")
+    monkeypatch.setenv("CDS_EXTRACT_WAVE_SIZE", "12")  # several waves, each staged as the next extracts
     monkeypatch.setenv("CDS_REFRESH_EXTRACTION_CACHE", "true")  # really extract on Dask, not from cache
     monkeypatch.setenv("CDS_WAREHOUSE_PATH", str(tmp_path / "dask" / "cds.duckdb"))
     monkeypatch.setenv("CDS_PUBLIC_DIR", str(tmp_path / "dask" / "public"))

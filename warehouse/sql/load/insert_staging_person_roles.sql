@@ -7,4 +7,4 @@ select
     f.*,
     substring(d.text, f.span_start + 1, f.span_end - f.span_start) as raw_text
 from incoming as f
-join raw.documents as d using (doc_id);
+join wave_texts as d using (doc_id);
