@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ import polars as pl
 from expectations.contracts import Contract, RowRule, load_contracts
 from expectations.gx_context import quiet_context
 from warehouse.database import query_frame
-from warehouse.publish import read_published_table
+from warehouse.publish import published_query, read_published_table
 from warehouse.quarantine import FAILING_SCHEMA, quarantine_rows, quarantined_in_run
 from warehouse.release_notes import QualityReport
 
@@ -129,7 +129,9 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
         for name, contract in contracts.items()
     }
     checks = [
-        _with_quarantine_counts(_to_check_result(name, result), quarantined)
+        _with_duplicates(
+            con, contracts[name], _with_quarantine_counts(_to_check_result(name, result), quarantined)
+        )
         for name, outcome in validations.items()
         for result in outcome.results
     ]
@@ -138,10 +140,9 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
 
 
 def _checked_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> pl.DataFrame:
-    """A published table as GX sees it: its keys and the boolean result of every per-row check."""
-    return read_published_table(
-        con, contract.table, "audit", _check_columns(contract), values_of=set(contract.primary_key)
-    )
+    """A published table as GX sees it: the boolean result of every per-row check (the table's own
+    columns keep their names for the schema check, without their values)."""
+    return read_published_table(con, contract.table, "audit", _check_columns(contract), values_of=set())
 
 
 def _run_identifier(run_id: str) -> Any:
@@ -153,8 +154,31 @@ def _run_identifier(run_id: str) -> Any:
 
 def _check_columns(contract: Contract) -> dict[str, str]:
     """Every per-row check GX evaluates, as boolean SQL columns in one order (rules, references,
-    not-null); with the keys, they are all the values GX needs to see."""
-    return _rule_columns(contract) | _relationship_columns(contract) | _not_null_columns(contract)
+    not-null, keys): they are all the values GX needs to see, so its memory stays small however
+    long the table (GX's own uniqueness check on 1.8 million text keys took over a gigabyte)."""
+    return (
+        _rule_columns(contract)
+        | _relationship_columns(contract)
+        | _not_null_columns(contract)
+        | _unique_columns(contract)
+    )
+
+
+def _unique_keys(contract: Contract) -> dict[str, list[str]]:
+    """Check name → the columns that must be unique together: the primary key and unique columns."""
+    keys = {f"{c.name}_unique": [c.name] for c in contract.columns if c.unique}
+    if len(contract.primary_key) == 1:
+        keys[f"{contract.primary_key[0]}_unique"] = contract.primary_key
+    else:
+        keys["unique_" + "_".join(contract.primary_key)] = contract.primary_key
+    return keys
+
+
+def _unique_columns(contract: Contract) -> dict[str, str]:
+    return {
+        CHECK_PREFIX + check: f"count(*) over (partition by {', '.join(columns)}) = 1"
+        for check, columns in _unique_keys(contract).items()
+    }
 
 
 def _not_null_columns(contract: Contract) -> dict[str, str]:
@@ -226,6 +250,21 @@ def _optional_text(frame: pl.DataFrame, column: str) -> pl.Expr:
     return pl.col(column) if column in frame.columns else pl.lit(None, dtype=pl.String).alias(column)
 
 
+def _with_duplicates(con: duckdb.DuckDBPyConnection, contract: Contract, result: CheckResult) -> CheckResult:
+    """A failed uniqueness check names the first duplicated keys (GX saw only the boolean)."""
+    columns = _unique_keys(contract).get(result.check)
+    if result.success or columns is None:
+        return result
+    keys = ", ".join(columns)  # contract column names, validated when the contract loads
+    duplicates = query_frame(
+        con,
+        f"select {keys}, count(*) as copies from ({published_query(contract.table, 'audit')}) "
+        f"group by all having count(*) > 1 order by {keys} limit 3",
+    )
+    detail = "; ".join(f"{', '.join(map(str, row[:-1]))} ×{row[-1]}" for row in duplicates.iter_rows())
+    return replace(result, detail=detail)
+
+
 def _with_quarantine_counts(result: CheckResult, quarantined: pl.DataFrame) -> CheckResult:
     if quarantined.is_empty():
         return result
@@ -266,10 +305,8 @@ def _expectations(contract: Contract) -> Iterable[Any]:
     yield gxe.ExpectTableColumnsToMatchOrderedList(
         column_list=[*contract.column_names, *_check_columns(contract)], meta=meta("schema")
     )
-    if len(contract.primary_key) > 1:
-        yield gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=contract.primary_key, meta=meta("unique_" + "_".join(contract.primary_key))
-        )
+    for check in _unique_keys(contract):
+        yield gxe.ExpectColumnValuesToBeInSet(column=CHECK_PREFIX + check, value_set=[True], meta=meta(check))
     for col in contract.columns:
         if col.not_null:
             yield gxe.ExpectColumnValuesToBeInSet(
@@ -277,8 +314,6 @@ def _expectations(contract: Contract) -> Iterable[Any]:
                 value_set=[True],
                 meta=meta(f"{col.name}_not_null"),
             )
-        if col.unique or contract.primary_key == [col.name]:
-            yield gxe.ExpectColumnValuesToBeUnique(column=col.name, meta=meta(f"{col.name}_unique"))
     for name in relationships:
         yield gxe.ExpectColumnValuesToBeInSet(column=CHECK_PREFIX + name, value_set=[True], meta=meta(name))
     for rule in rules:

@@ -80,7 +80,7 @@ def read_published_table(
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
     results, not every evidence sentence, and this keeps its memory flat), and optionally only
     the rows where some extra boolean column is false."""
-    query = render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
+    query = published_query(table, schema)
     if extra_columns or values_of is not None:
         names = query_frame(con, f"select * from ({query}) limit 0").columns
         kept = [
@@ -94,6 +94,11 @@ def read_published_table(
         passing = " and ".join(f'"{name}"' for name in extra_columns)
         query = f"select * from ({query}) where not ({passing})"
     return query_frame(con, query)
+
+
+def published_query(table: str, schema: str) -> str:
+    """The SELECT that builds one open-data table from `schema` ('core' or 'audit')."""
+    return render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
 
 
 def write_release(
@@ -219,7 +224,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int
     """Each published table as CSV and Parquet (zstd), written by DuckDB; rows per table."""
     counts = {}
     for name in PUBLISHED_TABLES:
-        query = render_sql(f"published/{name}.sql", {"schema": SCHEMAS}, schema="core")
+        query = published_query(name, "core")
         csv = folder / f"{name}.csv"
         counts[name] = int(query_row(con, f"copy ({query}) to '{_sql_path(csv)}' (header)")[0])
         parquet = folder / f"{name}.parquet"

@@ -134,6 +134,9 @@ def test_table_level_failures_block_publishing(
     assert not gate.passed
     assert expected_failure in {f"{c.table}.{c.check}" for c in gate.blocking_failures}
     assert gate.quarantined.is_empty()
+    if expected_failure == "metrics.fact_id_unique":  # the detail names the duplicated keys
+        failure = next(c for c in gate.blocking_failures if c.check == "fact_id_unique")
+        assert failure.failing_rows == 2 and failure.detail.endswith(" ×2")
 
 
 def two_reports(settings: Settings, first: Extraction, second_text: str, second: Extraction) -> GateResult:
