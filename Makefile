@@ -42,7 +42,7 @@ eval: install  ## Extraction scores on ../shared/seeds and ../shared/devset, bes
 	$(UV) run --frozen --group peers python -m bench.eval
 
 bench: install  ## Benchmarks: BENCH_N reports (default 2000), BENCH_SCALE=0 skips 10·N; writes bench/results/.
-	$(BIN)/python -m bench.run
+	$(UV) run --frozen --group peers python -m bench.run
 
 clean:
 	rm -rf public warehouse/cds.duckdb warehouse/cds.duckdb.wal
