@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -94,9 +94,7 @@ def build(source: Path, warehouse: Path, public: Path, sql_gate: bool, workers: 
     times: dict[str, float] = {}
     timed(times, "ingest", lambda: pipeline.prepare_warehouse(settings))
     summary = timed(times, "ingest", lambda: pipeline.ingest_source(settings, source, RUN_ID))
-    began = time.perf_counter()
-    with extraction_pool(workers) as extract_all:
-        times["extract"] = time.perf_counter() - began  # starting the workers is part of extracting
+    with extraction_pool(workers) as extract_all:  # workers start within the timed extraction
         doc_ids, staged = extract_and_stage(settings, times, extract_all)
     unchanged = timed(times, "gate", lambda: pipeline.unchanged_release(settings))
     if unchanged is not None:  # as the publish flow does: nothing new, the latest release stands
@@ -185,14 +183,20 @@ def extraction_pool(workers: int) -> Iterator[ExtractAll]:
         return
     from distributed import Client, LocalCluster
 
-    with (
-        LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with ExitStack() as stack:
+        clients: list[Client] = []  # the cluster starts with the first batch: none for a no-op run
 
         def start(batches: list[Any]) -> Callable[[], list[Any]]:
+            if not batches:  # nothing new to extract (Dask refuses to scatter nothing)
+                return list
+            if not clients:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                    )
+                )
+                clients.append(stack.enter_context(Client(cluster)))
+            client = clients[0]
             futures = client.map(extract_fact_frames, client.scatter(batches), pure=False)
             return lambda: list(client.gather(futures))
 
