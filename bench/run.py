@@ -355,8 +355,16 @@ def _build_rows(n: int, full: dict[str, Any], incremental: dict[str, Any]) -> li
     ]
     return [
         *out,
-        (f"full build N={n:,}: total", f"{total:.1f} s (process {full['wall_s']:.1f} s)", "", ""),
-        ("full build: peak RSS", _peak(full), "≤ 3 GB at 100k", ""),
+        (
+            f"full build N={n:,}: total",
+            f"{total:.1f} s (process {full['wall_s']:.1f} s)",
+            *_at_100k(total <= 300, "≤ 5 min at 100k", n),
+        ),
+        (
+            "full build: peak RSS",
+            _peak(full),
+            *_at_100k(full["peak_rss_mb"] <= 3 * 1024, "≤ 3 GB at 100k", n),
+        ),
         ("re-run, 0 new reports", _share(zero, total), "≤ 5 %", _met(zero <= 0.05 * total)),
         ("re-run, 1 % new reports", _share(one, total), "", ""),
         ("gate (GX) share of full build", _share(gate, total), "≤ 25 %", _met(gate <= 0.25 * total)),
@@ -385,6 +393,11 @@ def _prefect_rows(p: dict[str, Any] | None) -> list[Row]:
     cold, warm, plain = p["flow_cold"]["wall_s"], p["flow_warm"]["wall_s"], p["plain"]["wall_s"]
     value = f"{cold:.1f} s cold, {warm:.1f} s warm vs {plain:.1f} s plain stages"
     return [(f"Prefect nightly flow, N={p['n']}", value, "", "")]
+
+
+def _at_100k(ok: bool, target: str, n: int) -> tuple[str, str]:
+    """The target and whether it was met; the targets are stated for 100,000 reports."""
+    return target, _met(ok) if n >= 100_000 else "n/a"
 
 
 def _peak(build: dict[str, Any]) -> str:
