@@ -72,7 +72,7 @@ def extract_and_load(
     from_date: date | None = None, to_date: date | None = None, force: bool = False
 ) -> dict[str, int]:
     """Extract facts from documents not yet in core (with `force`, also those in core dated in the
-    window) and stage them, a wave of documents at a time so memory stays flat with the archive;
+    window) and stage them a wave at a time, so the text held in memory does not grow with the archive;
     each wave's batches run in parallel on the task runner, and one writer task stages them."""
     logger = get_run_logger()
     settings = get_settings()
