@@ -224,11 +224,12 @@ def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int
     """Each published table as CSV and Parquet (zstd), written by DuckDB; rows per table."""
     counts = {}
     for name in PUBLISHED_TABLES:
-        query = published_query(name, "core")
-        csv = folder / f"{name}.csv"
-        counts[name] = int(query_row(con, f"copy ({query}) to '{_sql_path(csv)}' (header)")[0])
-        parquet = folder / f"{name}.parquet"
-        con.execute(f"copy ({query}) to '{_sql_path(parquet)}' (format parquet, compression zstd)")
+        # Built once into a temporary table (DuckDB spills it past its memory cap), written twice.
+        con.execute(f"create or replace temp table release_table as {published_query(name, 'core')}")
+        csv, parquet = _sql_path(folder / f"{name}.csv"), _sql_path(folder / f"{name}.parquet")
+        counts[name] = int(query_row(con, f"copy release_table to '{csv}' (header)")[0])
+        con.execute(f"copy release_table to '{parquet}' (format parquet, compression zstd)")
+    con.execute("drop table release_table")
     return counts
 
 
