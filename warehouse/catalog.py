@@ -37,16 +37,8 @@ PREVIEW_ROWS = 50
 # A province page lists its latest facts per table; the rest are one filter away in the release's
 # files. Without a bound, pages (and the time to render them) grow with the whole archive.
 PROVINCE_PAGE_ROWS = 200
-# The order of a province page's facts (the same as in warehouse/sql/catalog/latest_<table>.sql).
-ORDER_KEYS: dict[str, list[str | pl.Expr]] = {
-    "dti_ranks": ["edition_year", pl.col("pillar") != "overall", "pillar", "doc_id", "span_start"],
-    "metrics": ["document_date", "indicator_code", "doc_id", "span_start"],
-    "officials": ["document_date", "person_name", "doc_id", "span_start"],
-    "legal_refs": ["document_date", "kind", "number", "doc_id", "span_start"],
-}
-ORDER_DESCENDING = {table: [i == 0 for i in range(len(keys))] for table, keys in ORDER_KEYS.items()}
 FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
-KNOWN_TABLES = frozenset({*FACT_TABLES, "documents", "provinces", "indicators"})
+OTHER_TABLES = ("documents", "provinces", "indicators")
 MIN_INDICATOR_PROVINCES = 3  # a bar chart of fewer provinces says nothing a table would not
 MAX_INDICATOR_CHARTS = 8
 FONT_STACK = "system-ui, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
@@ -124,12 +116,10 @@ class CatalogData:
     indicators: pl.DataFrame
 
 
-def read_catalog_data(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> CatalogData:
-    """CatalogData from a connection where each published table in `tables` is a relation of its
-    name (the release's open-data DuckDB file, or registered frames)."""
-    unknown = set(tables) - KNOWN_TABLES
-    if unknown:  # the names are formatted into SQL
-        raise ValueError(f"not published tables: {sorted(unknown)}")
+def read_catalog_data(con: duckdb.DuckDBPyConnection) -> CatalogData:
+    """CatalogData from a connection where each published table is a relation of its name (the
+    release's open-data DuckDB file, or registered frames)."""
+    tables = (*FACT_TABLES, *OTHER_TABLES)  # constants: safe to format into SQL
     page_rows: dict[str, object] = {"page_rows": PROVINCE_PAGE_ROWS}
     return CatalogData(
         row_counts={t: int(query_frame(con, f"select count(*) as n from {t}")["n"][0]) for t in tables},
@@ -223,7 +213,7 @@ def quality_from_report(report: QualityReport) -> dict[str, object]:
     }
     if CONFLICTS_FINDING in report.findings:
         conflicts = report.findings[CONFLICTS_FINDING]  # one row per competing rank of a key
-        keys = [c for c in ("province_code", "edition_year", "pillar", "out_of") if c in conflicts.columns]
+        keys = ["province_code", "edition_year", "pillar", "out_of"]
         quality["conflicts"] = conflicts.select(keys).n_unique() if conflicts.height else 0
     return quality
 
@@ -348,14 +338,14 @@ def _display_name(code: str, names: dict[tuple[str, str], str], named_in_facts: 
 
 
 def _province_facts(data: CatalogData, code: str) -> dict[str, Any]:
-    """A province's latest facts per table (already chosen and ordered in SQL) and its totals."""
+    """A province's latest facts per table (chosen and numbered in SQL) and its totals."""
     totals = dict.fromkeys(FACT_TABLES, 0) | {
         table: n for _, table, n in data.province_totals.filter(pl.col("province_code") == code).iter_rows()
     }
 
     def rows(table: str) -> list[dict[str, Any]]:
         facts = data.latest_facts[table].filter(pl.col("province_code") == code)
-        return facts.sort(ORDER_KEYS[table], descending=ORDER_DESCENDING[table], nulls_last=True).to_dicts()
+        return facts.sort("page_order").to_dicts()
 
     labels = dict(data.indicators.select("indicator_code", "label_vi").iter_rows())
     metrics = rows("metrics")

@@ -133,7 +133,7 @@ def write_release(
             write_quality_report(staging, quality)
         catalog_quality = quality_from_report(quality) if quality else None
         with duckdb.connect(str(staging / OPEN_DATA_DB), read_only=True) as db:
-            catalog = read_catalog_data(db, PUBLISHED_TABLES)
+            catalog = read_catalog_data(db)
         write_catalog(staging, catalog, contracts, release_id, catalog_quality)
         manifest = {
             "release_id": release_id,

@@ -44,7 +44,7 @@ def catalog_data(tables: dict[str, pl.DataFrame]) -> CatalogData:
     with duckdb.connect() as db:
         for name, table in tables.items():
             db.register(name, table.to_arrow())
-        return read_catalog_data(db, list(tables))
+        return read_catalog_data(db)
 
 
 def frame(contract: Contract, rows: list[dict[str, Any]]) -> pl.DataFrame:
@@ -342,7 +342,15 @@ def test_quality_figures_come_from_the_gate_report() -> None:
         checks=pl.DataFrame({"check": ["a", "b", "c"], "success": [True, True, False]}),
         quarantined=pl.DataFrame({"row_key": ["r1", "r1", "r2"]}),
         findings={  # two ranks competing for one key are one conflict
-            "no_conflicting_ranks": pl.DataFrame({"province_code": ["86", "86"], "rank": [30, 31]})
+            "no_conflicting_ranks": pl.DataFrame(
+                {
+                    "province_code": ["86", "86"],
+                    "edition_year": [2022, 2022],
+                    "pillar": ["overall", "overall"],
+                    "out_of": [63, 63],
+                    "rank": [30, 31],
+                }
+            )
         },
     )
     assert quality_from_report(report) == {

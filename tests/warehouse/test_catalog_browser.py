@@ -37,7 +37,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     gate = pipeline.validate_staged(settings, "run-1")
     published = pipeline.publish_release(settings, gate)
     with duckdb.connect(str(published.path / OPEN_DATA_DB), read_only=True) as db:
-        data = read_catalog_data(db, PUBLISHED_TABLES)
+        data = read_catalog_data(db)
     quality = quality_from_report(gate.report())
     write_catalog(published.path, data, load_contracts(), published.release_id, quality)
     return published.path

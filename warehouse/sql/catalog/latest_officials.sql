@@ -1,8 +1,9 @@
--- The latest $page_rows officials of each province, in the order its catalog page lists them.
-select *
+-- The latest $page_rows officials of each province, numbered (page_order) in the order its catalog page lists them.
+select *, row_number() over page as page_order
 from officials
 where province_code is not null
-qualify row_number() over (
+window page as (
     partition by province_code
     order by document_date desc nulls last, person_name nulls last, doc_id, span_start
-) <= $page_rows
+)
+qualify page_order <= $page_rows
