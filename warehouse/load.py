@@ -73,8 +73,11 @@ def load_staging(
     with transaction(con):
         if not append:
             con.execute(read_sql("load/clear_staging.sql"))
-        with registered(con, "incoming", facts.documents.select("doc_id")):
-            con.execute(read_sql("load/create_wave_texts.sql"))
+        # The wave's stored texts, read once for the four fact tables that cut raw_text from them.
+        with registered(con, "wanted", facts.documents.select("doc_id")):
+            con.execute(
+                "create or replace temp table wave_texts as " + read_sql("load/select_document_texts.sql")
+            )
         for table, statement in STAGING_INSERTS.items():
             with registered(con, "incoming", getattr(facts, table)):
                 con.execute(read_sql(statement))
