@@ -1,5 +1,6 @@
 -- severity: warn
--- A failure means documents give different DTI ranks for the same province, edition and pillar:
+-- A failure means different documents give different DTI ranks for the same province, edition and
+-- pillar (one document stating two ranks for a key is not a disagreement between sources):
 -- at most one rank can be right, and a reader cannot tell which. Each row is one of the competing
 -- ranks with how many documents state it and which ones (the first ten by id, the first three
 -- source paths), so the report grows with the number of conflicts, not with pairs of documents.
@@ -21,7 +22,7 @@ conflicting as (
     select province_code, edition_year, pillar, out_of
     from ranks
     group by all
-    having count(distinct rank) > 1
+    having count(distinct rank) > 1 and count(distinct doc_id) > 1
 )
 select
     province_code,

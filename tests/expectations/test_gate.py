@@ -175,3 +175,15 @@ def test_ranks_are_reconciled_with_the_official_dti_results(settings: Settings) 
     mismatch = wrong.findings["ranks_match_official"].row(0, named=True)
     assert (mismatch["reported_rank"], mismatch["official_rank"]) == (29, 30)
     assert mismatch["source_url"].startswith("https://dti.gov.vn/")
+
+
+def test_two_ranks_in_one_document_are_not_a_conflict_between_sources(settings: Settings) -> None:
+    def two_ranks(text: str) -> Extraction:
+        extraction = hand_extraction(text)
+        second = replace(extraction.rankings[0], rank=31)
+        return replace(extraction, rankings=(*extraction.rankings, second))
+
+    gate = gate_for(settings, two_ranks)
+
+    assert gate.passed
+    assert gate.findings["no_conflicting_ranks"].is_empty()
