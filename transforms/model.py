@@ -46,6 +46,9 @@ class Ranking:
     out_of: int | None
     score: float | None
     span: Span
+    # Which province table the rank belongs to (63 former provinces or 34 merged ones): the regime the
+    # province code is read in. The warehouse names the province from (code, regime), never from a date.
+    regime: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

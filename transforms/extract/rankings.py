@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -444,8 +444,10 @@ def _sentence_rankings(
                 else _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end) or [topic]
             )
             score = scores[i] if len(pillars) == 1 and len(years) == 1 else None
-            code = _ranked_code(ctx, s, h, provinces[i], years[0])
-            out.extend(_ranking(s, h, code, year, pillar, score) for pillar in pillars for year in years)
+            code, regime = _ranked_code(ctx, s, h, provinces[i], years[0])
+            out.extend(
+                _ranking(s, h, code, regime, year, pillar, score) for pillar in pillars for year in years
+            )
             prev_end = h.end
     return out
 
@@ -469,23 +471,23 @@ def _years_listed(text_folded: str, h: RankHit) -> list[int]:
     return [int(y) for y in re.findall(r"\d{4}", m["ys"])] if m else []
 
 
-def _ranking(s: Sentence, h: RankHit, code: str | None, year: int | None,
+def _ranking(s: Sentence, h: RankHit, code: str | None, regime: int, year: int | None,
              pillar: str, score: float | None) -> Ranking:  # fmt: skip
     span = Span(evidence=s.evidence, start=h.start, end=h.end)
     return Ranking(
-        province_code=code, year=year, pillar=pillar, rank=h.rank, out_of=h.out_of, score=score, span=span
-    )
+        province_code=code, year=year, pillar=pillar, rank=h.rank, out_of=h.out_of, score=score, span=span,
+        regime=regime,
+    )  # fmt: skip
 
 
 def _ranked_code(ctx: RankContext, s: Sentence, h: RankHit, named: tuple[str, bool] | None,
-                 year: int | None) -> str | None:  # fmt: skip
-    """The code of the province as it was ranked: a rank in the 63-province table keeps the former code."""
+                 year: int | None) -> tuple[str | None, int]:  # fmt: skip
+    """The code of the province as it was ranked, and the table (regime) it was ranked in: a rank in the
+    63-province table keeps the former code."""
     code63, marked_old = named if named else (ctx.subject_code63, False)
-    if code63 is None:
-        return None
     if ctx.doc_date is None or ctx.doc_date < MERGER_DATE or _table_of(ctx, s, h, year, marked_old) == 63:
-        return code63
-    return ctx.gazetteer.as_of(code63, ctx.doc_date).code
+        return code63, 63
+    return (ctx.gazetteer.as_of(code63, ctx.doc_date).code if code63 else None), 34
 
 
 def _table_of(ctx: RankContext, s: Sentence, h: RankHit, year: int | None, marked_old: bool) -> int:
@@ -671,15 +673,14 @@ def _document_edition(ctx: RankContext) -> int | None:
 
 def _merge(found: list[Ranking]) -> list[Ranking]:
     """A rank stated twice (headline and body) is one fact; keep the fullest statement."""
-    merged: dict[tuple[str | None, int | None, str, int], Ranking] = {}
+    merged: dict[tuple[str | None, int | None, str, int, int | None], Ranking] = {}
     for r in found:
-        key = (r.province_code, r.year, r.pillar, r.rank)
+        key = (r.province_code, r.year, r.pillar, r.rank, r.regime)
         old = merged.get(key)
         if old is None:
             merged[key] = r
         else:
-            merged[key] = Ranking(
-                r.province_code, r.year, r.pillar, r.rank, old.out_of or r.out_of,
-                old.score if old.score is not None else r.score, old.span,
-            )  # fmt: skip
+            merged[key] = replace(
+                old, out_of=old.out_of or r.out_of, score=old.score if old.score is not None else r.score
+            )
     return list(merged.values())
