@@ -265,3 +265,65 @@ def test_the_edition_named_after_the_index_belongs_to_the_rank_before_it() -> No
         ("67", 2020, "overall", 52),
         ("45", 2021, "overall", 16),
     }
+
+
+def test_a_ranking_table_printed_one_province_per_line() -> None:
+    text = (
+        "Bảng xếp hạng Chỉ số chuyển đổi số cấp tỉnh năm 2021\n"
+        "1 Quảng Ninh\n2 TP. Hồ Chí Minh\n3 Đà Nẵng\n3 Bắc Ninh\n5 Thừa Thiên - Huế\n\n"
+        "Xếp hạng chi tiết theo giá trị DTI\n"
+        "1 Quảng Ninh 0.7000 0.6021\n2 TP. Hồ Chí Minh 0.6500 0.5812\n3 Đà Nẵng 0.6400 0.5503\n"
+    )
+    found = {(r.province_code, r.year, r.pillar, r.rank, r.score) for r in extract_facts(text).rankings}
+    assert found == {("22", 2021, "overall", 1, 0.6021), ("79", 2021, "overall", 2, 0.5812),
+                     ("48", 2021, "overall", 3, 0.5503), ("27", 2021, "overall", 3, None),
+                     ("46", 2021, "overall", 5, None)}  # fmt: skip
+
+
+def test_numbered_lines_out_of_order_or_of_another_index_are_no_table() -> None:
+    text = (
+        "Chỉ số chuyển đổi số năm 2022.\nKết quả PAR Index năm 2022\n1 Sơn La\n2 Hà Giang\n3 Lai Châu\n"
+        "Danh sách đoàn công tác chuyển đổi số\n7 Sơn La\n2 Hà Giang\n9 Lai Châu\n"
+    )
+    assert _ranks(text) == set()
+
+
+def test_groups_durations_and_regional_ranks_are_not_ranks() -> None:
+    text = (
+        "Về Chỉ số chuyển đổi số năm 2022, Gia Lai xếp thứ 40/63, xếp thứ 3 trong khu vực Tây Nguyên; "
+        "Đắk Nông giữ vững vị trí 2 năm liên tiếp. 7 địa phương dẫn đầu về hạ tầng số: Bình Dương, Long An."
+    )
+    assert _ranks(text) == {("64", 2022, "overall", 40)}
+
+
+def test_a_ministry_named_inside_the_subject_is_not_a_province() -> None:
+    text = (
+        "Chỉ số chuyển đổi số năm 2023 của Hà Nội xếp thứ 6/63. Đây là năm thứ hai Bộ này dẫn đầu khối bộ. "
+        "Bộ Xây dựng và Bộ Công Thương cùng tăng 2 bậc, vươn lên xếp vị trí thứ 4 và thứ 5."
+    )
+    assert _ranks(text) == {("01", 2023, "overall", 6)}
+
+
+def test_ranks_listed_in_the_order_of_the_pillars_before_them() -> None:
+    text = (
+        "Năm 2021, Ninh Bình xếp thứ 18/63 về Chỉ số chuyển đổi số. Về chính quyền số, kinh tế số và "
+        "xã hội số, thứ hạng của tỉnh lần lượt là 25, 11 và 30."
+    )
+    assert _ranks(text) == {
+        ("37", 2021, "overall", 18),
+        ("37", 2021, "digital_government", 25),
+        ("37", 2021, "digital_economy", 11),
+        ("37", 2021, "digital_society", 30),
+    }
+
+
+def test_compared_provinces_with_their_rank_in_brackets() -> None:
+    text = (
+        "Theo Chỉ số chuyển đổi số năm 2020, Nghệ An xếp thứ 20 trong 63 tỉnh, cao hơn Hà Tĩnh (thứ 31), "
+        "Quảng Bình (thứ 44)."
+    )
+    assert _ranks(text) == {
+        ("40", 2020, "overall", 20),
+        ("42", 2020, "overall", 31),
+        ("44", 2020, "overall", 44),
+    }

@@ -49,6 +49,10 @@ class Gazetteer:
             for m in self.pattern.finditer(text_folded)
         ]
 
+    def code63_of(self, name_folded: str) -> str | None:
+        """The 63-province code of a folded name the pattern matched."""
+        return self.code_of.get(_key(name_folded))
+
     def as_of(self, code63: str, when: date | None) -> Province:
         """The province a 63-regime code denotes on a date (merged successor from 2025-07-01)."""
         if when and when >= MERGER_DATE:

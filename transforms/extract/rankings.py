@@ -41,14 +41,20 @@ RANK_RE = re.compile(
 RANK_CUE_RE = re.compile(r"xếp|đứng|giữ|vị trí|hạng|vươn lên|lọt|lên thứ|là thứ|xuống|lùi|tụt")
 CHANGE_RE = re.compile(r"(?:tăng|giảm)\s+\S+\s+(?:bậc|hạng)")
 NOT_RANK_BEFORE_RE = re.compile(r"(?:năm|lần|phiên|kỳ|khóa|khoá|ngày|tháng|địa phương|đơn vị|tỉnh)\s+$")
-# "từ trái sang", "năm thứ hai liên tiếp", a weekday before a date ("Thứ Tư, 10/12/2025"),
-# "bảng xếp hạng năm 2021".
+# "từ trái sang", "năm thứ hai liên tiếp", "giữ vững vị trí 3 năm liên tiếp" (a duration), a rank within
+# a region ("thứ 2 trong khu vực Tây Nguyên": not the national table), a weekday before a date ("Thứ Tư,
+# 10/12/2025"), "bảng xếp hạng năm 2021".
 NOT_RANK_AFTER_RE = re.compile(
-    r"^\s*(?:từ\s+(?:trái|phải)|liên tiếp|,?\s*(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}|(?:19|20)\d{2})"
+    r"^\s*(?:từ\s+(?:trái|phải)|(?:năm\s+|lần\s+)?liên tiếp|trong\s+(?:khu vực|vùng)"
+    r"|,?\s*(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d{1,2}|(?:19|20)\d{2})"
 )
 # "bảng xếp hạng 34 tỉnh, thành phố" counts the table's provinces; it ranks nobody.
 COUNT_AFTER_RE = re.compile(r"^\s+(?:tỉnh|địa phương|thành phố)")
-GROUP_BEFORE_RE = re.compile(r"(?:top|tốp|nhóm|trong số|một trong)\b[^;.:]{0,40}$")
+# A group, not a rank: "lọt top 10", "trong nhóm ...", "9 địa phương dẫn đầu về nhận thức số: A, B, ...".
+GROUP_BEFORE_RE = re.compile(
+    r"(?:(?:top|tốp|nhóm|trong số|một trong)\b[^;.:]{0,40}"
+    r"|(?:\d+|các|những|mười|năm|ba)\s+(?:tỉnh,?\s*thành(?: phố)?|địa phương|tỉnh|đơn vị|vị trí)\s+)$"
+)
 # "lọt vào nhóm 10 địa phương dẫn đầu, xếp thứ 10": after the group a comma clause states the rank itself.
 OWN_CLAUSE_BEFORE_RE = re.compile(r",\s*(?:(?:xếp|đứng|giữ|vươn lên|lên|là)(?:\s+(?:vị trí|hạng))?)?\s*$")
 # "người đứng đầu" is the head of an agency, not a rank.
@@ -57,6 +63,13 @@ NOT_LEAD_BEFORE_RE = re.compile(r"(?:người|cán bộ|lãnh đạo)\s+$")
 # after a rank, the two joined by a comma or "và" and a short name, lists one more rank.
 LIST_GAP_RE = re.compile(r"[^.;:!?\n]{0,50}?(?:,|\svà)(?:\s+[^.;:!?\n,]{1,40})?\s$")
 CONTINUATION_RE = re.compile(r"^\s*(?:,|và)\s*(?:thứ\s+)?(?P<n>" + N + r")" + WB_R)
+# "thứ hạng của tỉnh ... lần lượt là 22, 9, 13": ranks listed in the order of the pillars or provinces
+# named before them.
+LISTED_RANKS_RE = re.compile(
+    r"(?:thứ hạng|xếp hạng|vị trí|xếp thứ|đứng thứ)[^.;:]{0,80}?lần lượt\s+(?:là|xếp|đứng|ở|đạt)?\s*"
+    r"(?:thứ\s+|vị trí\s+|hạng\s+)?(?P<ranks>\d{1,2}(?:\s*(?:,|và)\s*(?:thứ\s+)?\d{1,2})+)(?![\d%]|[.,]\d)"
+)
+LISTED_RANK_RE = re.compile(r"\d{1,2}")
 # "đạt 0,5873 điểm", or a table cell "| 0,5218 |".
 SCORE_RE = re.compile(r"(?:(?:đạt|với|giá trị|là)\s+(?:giá trị\s+)?(?:dti\s+)?|\|\s*)(?P<v>0,\d{2,4})" + WB_R)
 # A table's rank column ("Xếp hạng", "Thứ hạng", "Xếp hạng/34") and a rank cell under it ("11", "8/63").
@@ -67,7 +80,7 @@ YEAR_HEAD_RE = re.compile(r"\|[ \t]*(?:năm[ \t]+|dti[ \t]+)?(?:19|20)\d{2}[ \t]
 YEAR_CELL_RE = re.compile(r"\s*(?:năm\s+|dti\s+)?((?:19|20)\d{2})\s*")
 RANK_INTRO_RE = re.compile(r"thứ hạng|xếp hạng|vị trí")
 OUT_OF_INTRO_RE = re.compile(r"(?:trên|/)\s*(?P<of>63|34)\s+(?:tỉnh|địa phương)")
-BRACKET_RANK_RE = re.compile(r"\((?P<n>\d{1,2})\)")
+BRACKET_RANK_RE = re.compile(r"\((?:thứ\s+)?(?P<n>\d{1,2})\)")
 BRACKET_CUE_RE = re.compile(r"thứ hạng|xếp hạng|xếp thứ|đứng thứ|vị trí")
 HEAD_CELL_RE = re.compile(r"hạng(?:[ \t]*(?:/|trên)[ \t]*(?:63|34))?(?:[ \t]+dti)?[ \t]*(?:\||$)", re.M)
 RANK_CELL_RE = re.compile(r"\s*(?P<n>\d{1,2})(?:\s*/\s*(?P<of>63|34))?\s*")
@@ -116,6 +129,18 @@ COORD_RE = re.compile(r"[\s\"“”'‘’]*(?:,|và)[\s\"“”'‘’]*")
 # An aside between dashes or brackets ("Bạc Liêu – địa phương sắp hợp nhất với Cà Mau – xếp thứ 52")
 # names a province that is not the one ranked.
 DASH_RE = re.compile(r"\s[–—-]\s")
+# A ranking table printed as lines "rank  province  [scores…]" ("1 TP. Đà Nẵng", "15 Yên Bái 0.6975"):
+# a run of at least RANK_LIST_MIN_ROWS such lines, ranks in order (ties repeat a rank), under a heading
+# that speaks of the DTI ranking. The last decimal of a row is its DTI score when the heading's last
+# column is the index itself.
+RANK_LIST_ROW_RE = re.compile(
+    r"^[ \t]*(?P<n>\d{1,2})[.)]?[ \t]+(?P<name>[^\W\d][^\d\n|]{1,40}?)"
+    r"(?P<scores>(?:[ \t]+[01][.,]\d{2,4})*)[ \t]*$",
+    re.M,
+)
+RANK_LIST_MIN_ROWS = 3
+RANK_LIST_HEADING_LINES = 30
+SCORE_COLUMN_RE = re.compile(r"(?:dti|chuyển đổi số)[^\n]*$")
 # "Dẫn đầu cả nước là Đà Nẵng": the ranked province named after the rank.
 NAMED_AFTER_RE = re.compile(r"^[^,;.()]{0,30}?\s(?:là|thuộc về)\s+(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?$")
 # Which table a rank is read from after the 2025 merger: the 63 former or the 34 merged provinces.
@@ -131,6 +156,15 @@ UNIT_NOUN_RE = re.compile(
 )
 # ... and named ones whose head noun also names provinces or bodies, told by a capitalised name after it
 # (original text): 'thành phố Tam Điệp', 'Ngân hàng Nhà nước', 'Cục Thuế'.
+# Inside a subject phrase, the agency or district noun nearest the rank ("Đây là năm thứ 2 liên tiếp Bộ này
+# dẫn đầu"), unless a province or the province itself ("tỉnh") is named after it.
+INNER_UNIT_RE = re.compile(
+    r"(?<![\w])(?<!cán )(?<!toàn )(?:bộ|sở|cơ quan|đơn vị|huyện|quận|thị xã)(?![\w])"
+    r"(?!\s+(?:chỉ số|tiêu chí|công cụ|máy|phận))"
+)
+PROVINCE_NOUN_RE = re.compile(r"(?<![\w])(?:tỉnh|thành phố|địa phương)(?![\w])")
+# A segment that opens with its predicate ("…, vươn lên xếp vị trí thứ 2") has its subject before the comma.
+PREDICATE_FIRST_RE = re.compile(r"\s*(?:mỗi|cùng|đều|tiếp tục|vươn lên|xếp|đứng|giữ|lọt|lên|tăng|giảm)\b")
 UNIT_NAME_RE = re.compile(
     r"(?:[Tt]hành phố|TP\.?|Ngân hàng|Bảo hiểm|Kho bạc|Tổng cục|Cục|Văn phòng|Thanh tra|Đài|Thông tấn)"
     r"\s+[" + "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha()) + "]"
@@ -213,11 +247,24 @@ def rank_hits(text_folded: str) -> list[RankHit]:
         out_of = int(of) if of else _out_of_after(text_folded[m.end() : m.end() + 30])
         hits.append(RankHit(m.start(), m.end(), _rank_value(n), out_of))
         hits.extend(_continuations(text_folded, m.end()))
+    hits.extend(_listed_hits(text_folded))
     hits.extend(_table_hits(text_folded))
     hits.extend(_year_table_hits(text_folded))
     hits.extend(_row_hits(text_folded))
     hits.extend(_bracket_hits(text_folded))
     return _dedupe_hits(hits)
+
+
+def _listed_hits(text_folded: str) -> list[RankHit]:
+    """Each rank of a 'lần lượt là 22, 9, 13' list (paired with what it ranks by the sentence logic)."""
+    hits: list[RankHit] = []
+    for m in LISTED_RANKS_RE.finditer(text_folded):
+        at = m.start("ranks")
+        hits.extend(
+            RankHit(at + n.start(), at + n.end(), int(n.group()), None)
+            for n in LISTED_RANK_RE.finditer(m["ranks"])
+        )
+    return hits
 
 
 def _bracket_hits(text_folded: str) -> list[RankHit]:
@@ -401,7 +448,7 @@ def extract_rankings(ctx: RankContext) -> list[Ranking]:
         return []
     default_year = _document_edition(ctx)
     hits = rank_hits(ctx.text_folded) if ctx.hits is None else ctx.hits
-    found: list[Ranking] = []
+    found: list[Ranking] = _rank_list_rankings(ctx, default_year)
     year_context = default_year
     for s in ctx.sentences:
         s_hits = [h for h in hits if s.start <= h.start < s.end]
@@ -425,13 +472,17 @@ def _sentence_rankings(
         provinces = _provinces_for(ctx, s, c_start, c_hits)
         scores = _scores_for(ctx.text_folded, c_start, c_end, c_hits)
         topic = _clause_topic(ctx.text_folded, c_start, c_end) or "overall"
+        in_order = _pillars_in_order(ctx.text_folded, c_start, c_hits)
         prev_end = c_start
+        unit_before = False
         for i, h in enumerate(c_hits):
             next_start = c_hits[i + 1].start if i + 1 < len(c_hits) else c_end
             if not dti[i]:  # 'tỉnh xếp thứ 12 về DTI, PAR Index xếp thứ 3': that rank is another index's
                 prev_end = h.end
                 continue
-            if _unit_subject(ctx, max(c_start, prev_end), h):
+            shares_subject = unit_before and not any(prev_end <= m.start < h.start for m in ctx.mentions)
+            unit_before = shares_subject or _unit_subject(ctx, max(c_start, prev_end), h)
+            if unit_before:  # 'Bộ A và Bộ B vươn lên thứ 2 và thứ 3': the listed ranks share the subject
                 prev_end = h.end
                 continue
             listed: list[int | None] = [h.year] if h.year else list(_years_listed(ctx.text_folded, h))
@@ -441,6 +492,8 @@ def _sentence_rankings(
             pillars = (
                 [h.pillar]
                 if h.pillar
+                else [in_order[i]]
+                if in_order
                 else _pillars_for(ctx.text_folded, prev_end, h, next_start, c_end) or [topic]
             )
             score = scores[i] if len(pillars) == 1 and len(years) == 1 else None
@@ -452,18 +505,112 @@ def _sentence_rankings(
     return out
 
 
+def _rank_list_rankings(ctx: RankContext, default_year: int | None) -> list[Ranking]:
+    """Rankings read from ranking tables printed one province per line (see RANK_LIST_ROW_RE)."""
+    out: list[Ranking] = []
+    for run in _rank_list_runs(ctx.text_folded):
+        heading = _rank_list_heading(ctx.text_folded, run[0].start())
+        if not (DTI_RE.search(heading) or "xếp hạng" in heading) or OTHER_INDEX_RE.search(heading):
+            continue
+        years = [y for y in report_years(heading) if _is_edition(y)]
+        year = years[-1] if years else default_year
+        named = [p for m in _pillars()[0].finditer(heading) if (p := _pillar_of(m.group()))]
+        pillar = named[0] if len(set(named)) == 1 and not DTI_RE.search(heading) else "overall"
+        with_score = SCORE_COLUMN_RE.search(heading.rstrip()) is not None
+        regime = 63 if max(int(m["n"]) for m in run) > 34 else None
+        for m in run:
+            code63 = _table_province(m["name"])
+            if code63 is None:
+                continue
+            scores = m["scores"].split()
+            score = parse_number(scores[-1].replace(".", ",")) if scores and with_score else None
+            table = regime or _edition_table(year, ctx.doc_date)
+            code = code63 if table == 63 else ctx.gazetteer.as_of(code63, ctx.doc_date).code
+            line = ctx.text[m.start() : m.end()].strip()
+            span = Span(evidence=line, start=m.start("n"), end=m.end("n"))
+            out.append(Ranking(code, year, pillar, int(m["n"]), None, score, span, regime=table))
+    return out
+
+
+def _rank_list_runs(text_folded: str) -> list[list[re.Match[str]]]:
+    """Consecutive table lines naming a province, ranks in order (equal for a tie, else one more)."""
+    runs: list[list[re.Match[str]]] = []
+    run: list[re.Match[str]] = []
+    for m in RANK_LIST_ROW_RE.finditer(text_folded):
+        known = _table_province(m["name"]) is not None
+        follows = bool(run) and not text_folded[run[-1].end() : m.start()].strip()
+        in_order = bool(run) and int(m["n"]) - int(run[-1]["n"]) in (0, 1, 2)
+        if known and follows and in_order:
+            run.append(m)
+            continue
+        if len(run) >= RANK_LIST_MIN_ROWS:
+            runs.append(run)
+        run = [m] if known and m["n"] == "1" else []
+    if len(run) >= RANK_LIST_MIN_ROWS:
+        runs.append(run)
+    return runs
+
+
+def _table_province(cell: str) -> str | None:
+    """The 63-province code of a table cell that is exactly a province name ('TP. Hồ Chí Minh', 'tỉnh
+    Yên Bái', 'Cần Thơ')."""
+    cell = cell.strip()
+    places = gazetteer()
+    if places.pattern.fullmatch(cell):
+        return places.code63_of(cell)
+    prefix = ROW_LABEL_PREFIX_RE.match(cell)
+    bare = cell[prefix.end() :] if prefix else cell
+    return places.code63_of(bare) if places.pattern.fullmatch(bare) else None
+
+
+def _rank_list_heading(text_folded: str, start: int) -> str:
+    """The lines above a ranking table, up to the previous table or RANK_LIST_HEADING_LINES lines."""
+    lines = text_folded[:start].split("\n")[-RANK_LIST_HEADING_LINES:]
+    kept: list[str] = []
+    for line in reversed(lines):
+        if RANK_LIST_ROW_RE.fullmatch(line):
+            break
+        kept.append(line)
+    return "\n".join(reversed(kept))
+
+
+def _edition_table(year: int | None, doc_date: date | None) -> int:
+    """63 or 34 for a rank with no stated denominator: the former provinces before the merger, else the
+    table the edition published (both for DTI 2024: the merged one)."""
+    if doc_date is None or doc_date < MERGER_DATE:
+        return 63
+    edition = next((e for e in dti_editions() if e.edition == year), None)
+    return 34 if edition is None or edition.ranked_34 else 63
+
+
 def _unit_subject(ctx: RankContext, lo: int, h: RankHit) -> bool:
     """The rank's subject is a district, department, ministry or other agency, not a province:
     'huyện Yên Khánh xếp thứ hai', 'thành phố Tam Điệp đứng đầu' (a city that is no province),
-    'Sở Tư pháp dẫn đầu', 'Đơn vị xếp hạng nhất mỗi khối', 'Bảo hiểm xã hội Việt Nam dẫn đầu'."""
-    cut = max(ctx.text_folded.rfind(",", lo, h.start), ctx.text_folded.rfind(":", lo, h.start))
-    seg_start = cut + 1 if cut >= 0 else lo
+    'Sở Tư pháp dẫn đầu', 'Đơn vị xếp hạng nhất mỗi khối', 'Bảo hiểm xã hội Việt Nam dẫn đầu',
+    'năm thứ 2 liên tiếp Bộ này dẫn đầu', 'Bộ KH&ĐT và Bảo hiểm xã hội ... tăng 1 bậc, vươn lên thứ 2'."""
+    seg_start = _subject_start(ctx.text_folded, lo, h.start)
     if any(seg_start <= m.start < h.start for m in ctx.mentions):
         return False
     seg = ctx.text[seg_start : h.start]
     lead = len(seg) - len(seg.lstrip())
     folded = ctx.text_folded[seg_start + lead : h.start]
-    return bool(UNIT_NOUN_RE.match(folded) or UNIT_NAME_RE.match(seg, lead))
+    if UNIT_NOUN_RE.match(folded) or UNIT_NAME_RE.match(seg, lead):
+        return True
+    units = [m.start() for m in INNER_UNIT_RE.finditer(folded)]
+    provinces = [m.start() for m in PROVINCE_NOUN_RE.finditer(folded)]
+    return bool(units) and (not provinces or units[-1] > provinces[-1])
+
+
+def _subject_start(text_folded: str, lo: int, pos: int) -> int:
+    """Start of the phrase holding a rank's subject: after the last comma or colon before the rank, or
+    further back while the phrase opens with its predicate."""
+    end = pos
+    while True:
+        cut = max(text_folded.rfind(",", lo, end), text_folded.rfind(":", lo, end))
+        start = cut + 1 if cut >= 0 else lo
+        if cut < 0 or not PREDICATE_FIRST_RE.match(text_folded, start, pos):
+            return start
+        end = cut
 
 
 def _years_listed(text_folded: str, h: RankHit) -> list[int]:
@@ -499,8 +646,7 @@ def _table_of(ctx: RankContext, s: Sentence, h: RankHit, year: int | None, marke
     scopes = list(SCOPE_RE.finditer(ctx.text_folded, s.start, h.start))
     if scopes:
         return 63 if scopes[-1]["old"] else 34
-    edition = next((e for e in dti_editions() if e.edition == year), None)
-    return 34 if edition is None or edition.ranked_34 else 63
+    return _edition_table(year, ctx.doc_date)
 
 
 def _clauses(text_folded: str, s: Sentence) -> list[tuple[int, int]]:
@@ -569,6 +715,16 @@ def _scores_for(text_folded: str, c_start: int, c_end: int, hits: list[RankHit])
         after = [v for pos, v in scores if h.end <= pos < hi]
         out.append(before[-1] if before else after[0] if after else None)
     return out
+
+
+def _pillars_in_order(text_folded: str, c_start: int, hits: list[RankHit]) -> list[str] | None:
+    """'Về xếp hạng chính quyền số, kinh tế số, xã hội số, thứ hạng của tỉnh lần lượt là 22, 9, 13':
+    as many pillars named before a 'lần lượt' list as it has ranks, paired in order."""
+    if len(hits) < 2 or "lần lượt" not in text_folded[c_start : hits[0].start]:
+        return None
+    named = [_pillar_of(m.group()) for m in _pillars()[0].finditer(text_folded, c_start, hits[0].start)]
+    named = list(dict.fromkeys(p for p in named if p and p != "overall"))
+    return named if len(named) == len(hits) else None
 
 
 def _pillars_for(text_folded: str, prev_end: int, h: RankHit, next_start: int, c_end: int) -> list[str]:
