@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -268,38 +269,61 @@ def _count(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+class SqlFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="A read-only SQL query")],
+    query: Annotated[str, typer.Argument(help="One read-only SQL statement (SELECT)")],
     warehouse: Annotated[bool, typer.Option(help="Query the warehouse, not the latest release")] = False,
+    format: Annotated[
+        SqlFormat,
+        typer.Option("--format", help="table (aligned text), csv (as the release's CSV), json, markdown"),
+    ] = SqlFormat.table,
 ) -> None:
-    """Query the latest published release (default) or the warehouse, read-only."""
+    """Query the latest published release (default) or the warehouse, read-only; values print
+    verbatim in every format."""
     import duckdb
 
-    from warehouse.database import query_frame
+    from cds.render import render_markdown, render_table
+    from warehouse.open_data import (
+        EmptyQuery,
+        QueryRefused,
+        ResultFormat,
+        connect_read_only,
+        one_line,
+        run_query,
+        text_values,
+        write_result,
+    )
     from warehouse.publish import OPEN_DATA_DB
 
     settings = get_settings()
     path = settings.warehouse_path if warehouse else settings.public_dir / "latest" / OPEN_DATA_DB
     if not path.exists():
-        err.print(f"[red]{path} does not exist:[/red] run `cds run` first.")
+        err.print(f"{path} does not exist: run `cds run` first.", markup=False, highlight=False)
         raise typer.Exit(1)
-    config: dict[str, str | bool | int | float | list[str]] = {
-        "enable_external_access": False,
-        "temp_directory": "",  # never spill into the published release's folder
-        "memory_limit": "2GB",
-        "lock_configuration": True,
-    }
     try:
-        with duckdb.connect(str(path), read_only=True, config=config) as con:
-            result = query_frame(con, query)
-    except duckdb.Error as exc:
-        err.print(f"[red]Query failed:[/red] {exc}")
-        raise typer.Exit(1) from None
-    table = Table(*result.columns)
-    for row in result.iter_rows():
-        table.add_row(*("" if v is None else str(v) for v in row))
-    out.print(table)
+        with connect_read_only(path) as con:
+            result = run_query(con, query)
+    except (duckdb.Error, QueryRefused) as exc:
+        err.print(f"Query failed: {one_line(exc)}", markup=False, highlight=False)
+        raise typer.Exit(2 if isinstance(exc, EmptyQuery) else 1) from None
+    if format in (SqlFormat.csv, SqlFormat.json):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(write_result(result, ResultFormat(format.value)))
+        sys.stdout.buffer.flush()
+        return
+    columns, rows = text_values(result)
+    if format is SqlFormat.markdown:
+        sys.stdout.write(render_markdown(columns, rows))
+    else:
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        sys.stdout.write(render_table(columns, rows, width))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
 SCHEMAS = frozenset({"core", "audit"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
+CSV_COPY_OPTIONS = "(header)"  # readers write query results with the same options (warehouse/open_data.py)
 FINGERPRINT_CHUNK = 1 << 20
 ENTRY_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -227,7 +228,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int
         # Built once into a temporary table (DuckDB spills it past its memory cap), written twice.
         con.execute(f"create or replace temp table release_table as {published_query(name, 'core')}")
         csv, parquet = _sql_path(folder / f"{name}.csv"), _sql_path(folder / f"{name}.parquet")
-        counts[name] = int(query_row(con, f"copy release_table to '{csv}' (header)")[0])
+        counts[name] = int(query_row(con, f"copy release_table to '{csv}' {CSV_COPY_OPTIONS}")[0])
         con.execute(f"copy release_table to '{parquet}' (format parquet, compression zstd)")
     con.execute("drop table release_table")
     return counts
