@@ -117,3 +117,46 @@ def test_a_decision_that_publishes_results_is_the_announcement() -> None:
         "chỉ số chuyển đổi số các sở, ngành năm 2024."
     )
     assert _event(text) == date(2024, 12, 3)
+
+
+@given(
+    st.dates(min_value=date(2016, 1, 1), max_value=date(2029, 12, 31)),
+    st.sampled_from(["14h", "8 giờ 30", "Lúc 9h"]),
+)
+def test_a_clock_time_or_a_wordy_date_opens_the_event_line(d: date, clock: str) -> None:
+    assert _event(f"{clock} ngày {d.day}/{d.month}/{d.year}, Ban Chỉ đạo tổ chức hội nghị.") == d
+    assert _event(f"Sáng nay ngày {d.day} tháng {d.month} năm {d.year}, Ban Chỉ đạo họp định kỳ.") == d
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a review held early in the next year; a plan made early in its year; both in December
+        ("Sáng 18/2, Ban chỉ đạo họp đánh giá kết quả chuyển đổi số trong năm 2021.", date(2022, 2, 18)),
+        (
+            "Ngày 20/2, Ban Điều hành họp đánh giá việc thực hiện Kế hoạch số 12 ngày 3/8/2022; góp ý "
+            "hoàn chỉnh kế hoạch chuyển đổi số năm 2023.",
+            date(2023, 2, 20),
+        ),
+        (
+            "Chiều 24/12, Ban chỉ đạo tổng kết hoạt động năm 2021 và triển khai phương hướng, "
+            "nhiệm vụ năm 2022.",
+            date(2021, 12, 24),
+        ),
+    ],
+)
+def test_reviewed_and_planned_years(text: str, expected: date) -> None:
+    assert _event(text) == expected
+
+
+def test_someone_reporting_an_issuance_on_a_day_is_the_event() -> None:
+    text = "Ngày 5-11, UBND tỉnh cho biết vừa ban hành kế hoạch chuyển đổi số năm 2024."
+    assert _event(text, date(2024, 11, 6)) == date(2024, 11, 5)
+
+
+def test_an_administrative_document_is_dated_by_its_own_dateline() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\nSố: 52/KH-UBND\n\n"
+        "Sóc Trăng, ngày 9 tháng 3 năm 2024\n\nKẾ HOẠCH\nChuyển đổi số năm 2024\n"
+    )
+    assert _event(text) == date(2024, 3, 9)

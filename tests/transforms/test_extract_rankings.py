@@ -327,3 +327,24 @@ def test_compared_provinces_with_their_rank_in_brackets() -> None:
         ("42", 2020, "overall", 31),
         ("44", 2020, "overall", 44),
     }
+
+
+def test_news_of_an_announcement_is_dated_by_the_editions_known_day() -> None:
+    news = (
+        "Phú Thọ xếp thứ 12 về chuyển đổi số\n"
+        "Theo kết quả xếp hạng chuyển đổi số cấp tỉnh năm 2021 do Bộ Thông tin và Truyền thông vừa công bố, "
+        "Phú Thọ xếp thứ 12/63 tỉnh, thành phố."
+    )
+    assert extract_facts(news).event_date == date(2022, 8, 8)
+    # citing the results is no news of the announcement; a page dated long after it is not either
+    cited = news.replace("vừa công bố", "công bố")
+    assert extract_facts(cited).event_date is None
+    assert extract_facts(news, published_date=date(2022, 12, 1)).event_date is None
+
+
+def test_an_edition_announced_on_an_unknown_day_dates_nothing() -> None:
+    text = (
+        "Theo Chỉ số chuyển đổi số năm 2023 mà Bộ Thông tin và Truyền thông vừa công bố, Phú Yên xếp "
+        "thứ 20/63."
+    )
+    assert extract_facts(text).event_date is None

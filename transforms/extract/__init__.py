@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date
 
-from transforms.extract.dates import FULL_DATE_RE, event_date, store_stamp
+from transforms.extract.dates import FULL_DATE_RE, announcement_date, event_date, store_stamp
 from transforms.extract.dates import published_date as printed_published_date
 from transforms.extract.legal import extract_legal_refs, legal_number_spans
 from transforms.extract.metrics import MetricContext, extract_metrics
@@ -46,10 +46,13 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
     hits = rank_hits(text_folded)
     ranking_ctx = RankContext(text, text_folded, sentences, mentions, places, code63, doc_date, hits)
     rankings = extract_rankings(ranking_ctx)
-    if doc_date is None and any(r.year and r.year >= 2024 for r in rankings):
-        doc_date = date(2025, 10, 21)  # DTI 2024 was announced after the 2025 merger: the text is post-merger
+    national = _national_roundup(mentions, rankings)
+    if event is None:
+        event = announcement_date(sentences, text_folded, published, store_stamp(text), national)
+    if doc_date is None and event is not None:
+        doc_date = event  # the announcement dates the text: a rank's table and a name's code follow it
         rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
-    if _national_roundup(mentions, rankings):
+    if national:
         code63 = None
     excluded = _excluded_spans(text_folded, hits)
     metrics = extract_metrics(MetricContext(text, text_folded, sentences, excluded))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,10 +28,14 @@ WORDY_DATE_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?
 # A time-of-day or "Ngày" opener at a sentence/dateline start, then day/month: the event line.
 # "Hôm qua (12/6)" / "chiều qua 9/3" date the day before publication like "hôm nay" dates the day itself;
 # "được công bố chiều 18/2", "khai mạc sáng 5/3": an announcement verb right before the time of day.
+# A clock time may open the line ("14h ngày 19/10/2021", "Lúc 8 giờ 30 sáng 5/3"); the date may be wordy
+# ("Sáng nay ngày 16 tháng 9 năm 2022").
 EVENT_RE = re.compile(
     r"(?:^|[-–—:)]\s+|,\s+|(?P<verb>diễn ra|công bố|khai mạc|tổ chức|bế mạc)\s+(?:vào\s+)?|(?<=\s)vào\s+)"
+    r"(?:(?:lúc\s+)?\d{1,2}\s*(?:h|giờ)(?:\s*\d{1,2}(?:\s*phút)?)?\s*,?\s*)?"
     r"(?P<tod>sáng|chiều|tối|trưa|ngày|hôm nay|hôm qua)(?:\s+(?:nay|qua))?\s*(?:ngày\s*)?\(?"
-    r"(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:(?P=sep)(?P<y>(?:19|20)\d{2}))?(?!\d)",
+    r"(?P<d>\d{1,2})(?:\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})(?:(?P=sep)(?P<y>(?:19|20)\d{2}))?"
+    r"|\s+tháng\s+(?P<wm>\d{1,2})(?:\s+năm\s+(?P<wy>(?:19|20)\d{2}))?)(?!\d)",
     re.I,
 )
 STAMP_RE = re.compile(r"^\s*date\s+(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\b")
@@ -56,14 +60,31 @@ DATELINE_RES = (
         re.I,
     ),
 )
+HEADER_LINES = 12
+# The lead of a story (its first LEAD sentences of at least LEAD_MIN characters) says what it reports.
+LEAD, LEAD_MIN = 3, 30
+ANNOUNCEMENT_NEWS_RE = re.compile(
+    r"vừa\s+(?:chính thức\s+)?(?:công bố|công khai)"
+    r"|công bố[^.;]{0,80}?\stại\s+(?:chương trình|hội nghị|lễ|sự kiện|hội thảo|phiên)"
+)
+ANNOUNCEMENT_NEWS_WINDOW = timedelta(days=14)
+# The number of an administrative act: a plan (KH), decision (QĐ), directive (CT), resolution (NQ) or
+# notice (TB) is issued on its date; a report (BC) describes a period and dates no event.
+OFFICIAL_NUMBER_RE = re.compile(r"\s*số\s*:\s*\d+[^\n/]*/(?:kh|qđ|qd|ct|nq|tb)\b", re.I)
 YEAR_RE = re.compile(WB_L + r"(?:năm|dti)\s+((?:19|20)\d{2})(?![\d])")
 # Years that look ahead or compare are not the year of the report.
 NOT_REPORT_YEAR_RE = re.compile(r"(?:đến|tới|định hướng|tầm nhìn|so với|giai đoạn|trước|từ)\s+(?:năm\s+)?$")
 REVIEW_RE = re.compile(r"tổng kết|đánh giá|sơ kết|kết quả|nhìn lại|báo cáo")
+PLAN_RE = re.compile(r"kế hoạch|nhiệm vụ|phương hướng|mục tiêu")
 PART_YEAR_RE = re.compile(r"(?:\d+|sáu|chín|ba)\s+tháng|quý|quí")
 ANNOUNCE_RE = re.compile(r"công bố|công khai|trao|xếp hạng")
-DTI_RE = re.compile(r"\bdti\b|chỉ số\s+(?:đánh giá\s+)?(?:về\s+)?chuyển đổi số|mức độ chuyển đổi số")
+DTI_RE = re.compile(
+    r"\bdti\b|chỉ số\s+(?:đánh giá\s+)?(?:về\s+)?chuyển đổi số|mức độ chuyển đổi số"
+    r"|xếp hạng\s+(?:về\s+)?chuyển đổi số"
+)
 ISSUE_RE = re.compile(r"ban hành|\bký\b|phê duyệt")
+# "Ngày 3-10, UBND tỉnh cho biết vừa ban hành kế hoạch": the dated event is the statement, not the issuance.
+REPORTED_RE = re.compile(r"cho biết|thông tin|thông báo|công bố|khẳng định")
 # A decision that itself publishes results ("ban hành Quyết định ... công bố kết quả xếp hạng") is the
 # announcement, not a cited document.
 PUBLISHING_ISSUE_RE = re.compile(r"công bố\s+(?:kết quả|chỉ số|bảng xếp hạng|xếp hạng)")
@@ -80,6 +101,7 @@ class DtiEdition:
     edition: int
     announced: date
     ranked_34: bool  # the edition also ranked the 34 merged provinces
+    announced_on_day: bool  # the announcement's day is known (not only its month)
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +109,12 @@ def dti_editions() -> tuple[DtiEdition, ...]:
     """Known DTI editions and their announcement dates (shipped copy of the reference table)."""
     with (DATA / "dti_editions.csv").open(encoding="utf-8") as fh:
         return tuple(
-            DtiEdition(int(r["edition"]), date.fromisoformat(r["announced"]), "34" in r["provinces_ranked"])
+            DtiEdition(
+                int(r["edition"]),
+                date.fromisoformat(r["announced"]),
+                "34" in r["provinces_ranked"],
+                r["announced_precision"] == "day",
+            )
             for r in csv.DictReader(fh)
         )
 
@@ -124,11 +151,29 @@ def published_date(text: str) -> date | None:
     stamp = store_stamp(text)
     if stamp and stamp[2]:
         return safe_date(stamp[0], stamp[1], stamp[2])
-    for line in text.splitlines()[:8]:
-        patterns = (*PUBLISHED_LINE_RES, *DATELINE_RES) if len(line) <= 120 else DATELINE_RES
+    for i, line in enumerate(_header_lines(text)):
+        patterns = (*PUBLISHED_LINE_RES, *DATELINE_RES) if len(line) <= 120 and i < 8 else DATELINE_RES
         for pattern in patterns:
             m = pattern.search(line[:200])
             if m:
+                return safe_date(int(m[3]), int(m[2]), int(m[1]))
+    return None
+
+
+def _header_lines(text: str) -> list[str]:
+    """The first HEADER_LINES non-blank lines: where a page stamp or a document's dateline is."""
+    return [line for line in text[:3000].splitlines() if line.strip()][:HEADER_LINES]
+
+
+def official_document_date(text: str) -> date | None:
+    """An administrative act's own date: its place-and-date line under its number ('Số: 37/KH-UBND'
+    then 'Trà Vinh, ngày 18 tháng 4 năm 2023'). A plan or decision reports itself: that is its event."""
+    numbered = False
+    for line in _header_lines(text):
+        numbered = numbered or OFFICIAL_NUMBER_RE.match(line) is not None
+        for pattern in DATELINE_RES:
+            m = pattern.search(line[:200])
+            if m and numbered:
                 return safe_date(int(m[3]), int(m[2]), int(m[1]))
     return None
 
@@ -158,10 +203,70 @@ def _year_from_sentence(s_folded: str, month: int) -> int | None:
         return edition.announced.year if edition else named[0] + 1
     if not years:
         return None
-    if REVIEW_RE.search(s_folded) and not PART_YEAR_RE.search(s_folded):
-        reviewed = min(years)
-        return reviewed + 1 if month <= 3 else reviewed
+    if PART_YEAR_RE.search(s_folded):
+        return max(years)
+    reviewed, planned = _reviewed_and_planned_years(s_folded)
+    if reviewed:  # a year's review is held at its end or early in the next year
+        return max(reviewed) + 1 if month <= 3 else max(reviewed)
+    if planned:  # a year's plan is made early in that year or late in the one before
+        return min(planned) - 1 if month >= 10 else min(planned)
     return max(years)
+
+
+def _reviewed_and_planned_years(s_folded: str) -> tuple[list[int], list[int]]:
+    """Years a sentence reviews ('đánh giá kết quả ... năm 2021', 'kết quả thực hiện kế hoạch năm 2022')
+    and years it plans ('triển khai phương hướng, nhiệm vụ năm 2022'): a review word between the year and
+    the year, clause or sentence before it makes the year reviewed, else a plan word makes it planned."""
+    reviewed: list[int] = []
+    planned: list[int] = []
+    lo = 0
+    for m in YEAR_RE.finditer(s_folded):
+        window = re.split(r"[;.]", s_folded[max(lo, m.start() - 80) : m.start()])[-1]
+        lo = m.end()
+        if NOT_REPORT_YEAR_RE.search(window[-25:]):
+            continue
+        if REVIEW_RE.search(window):
+            reviewed.append(int(m[1]))
+        elif PLAN_RE.search(window):
+            planned.append(int(m[1]))
+    return reviewed, planned
+
+
+def announcement_date(
+    sentences: list[Sentence],
+    text_folded: str,
+    pub: date | None,
+    stamp: tuple[int, int, int | None] | None,
+    national: bool,
+) -> date | None:
+    """A text that reports a DTI edition's announcement and dates no event line is dated by that
+    edition's known announcement day: news of it ('... vừa công bố xếp hạng ... năm 2021', 'công bố
+    ... tại Chương trình ...') or a national round-up of its results. 'Theo công bố' only cites the
+    results. None when the day is not known, or the page's own date says it cannot be."""
+    lead = " ".join(
+        text_folded[s.start : s.end]
+        for s in [s for s in sentences if s.end - s.start >= LEAD_MIN and not s.repeat][:LEAD]
+    )
+    if not DTI_RE.search(lead) or not (national or ANNOUNCEMENT_NEWS_RE.search(lead)):
+        return None
+    editions = {e.edition: e for e in dti_editions()}
+    named = [y for y in report_years(lead) if y in editions]
+    if not named:
+        return None
+    edition = editions[max(set(named), key=lambda y: (named.count(y), y))]
+    announced = edition.announced
+    if not edition.announced_on_day:
+        return None
+    if pub and not announced <= pub <= announced + ANNOUNCEMENT_NEWS_WINDOW:
+        return None
+    if stamp and not (announced.year, announced.month) <= stamp[:2] <= _months_after(announced, 1):
+        return None
+    return announced
+
+
+def _months_after(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
 
 
 def _year_before(pub: date | None, month: int, day: int) -> int | None:
@@ -186,10 +291,13 @@ def _year_from_document(text: str, text_folded: str, pub: date | None, month: in
 
 def _dated_event(s_folded: str, issuance_story: bool) -> bool:
     """'Ngày 26/12/2023, Thủ tướng ban hành Quyết định ...' dates a document, not an event, unless
-    the article is the story of that issuance (its headline says 'ban hành') or the document itself
-    publishes results ('ban hành Quyết định ... công bố kết quả đánh giá')."""
-    if ISSUE_RE.search(s_folded):
-        return issuance_story or bool(PUBLISHING_ISSUE_RE.search(s_folded))
+    the article is the story of that issuance (its headline says 'ban hành'), the document itself
+    publishes results ('ban hành Quyết định ... công bố kết quả đánh giá'), or someone reports it on
+    that day ('Ngày 3-10, UBND tỉnh cho biết vừa ban hành ...')."""
+    issue = ISSUE_RE.search(s_folded)
+    if issue:
+        reported = REPORTED_RE.search(s_folded, 0, issue.start())
+        return issuance_story or bool(PUBLISHING_ISSUE_RE.search(s_folded) or reported)
     return bool(EVENT_WORDS_RE.search(s_folded))
 
 
@@ -205,7 +313,7 @@ def event_date(
     found = _event_line_date(text, text_folded, sentences, pub, bool(ISSUE_RE.search(headline)))
     if found is None and NOTICE_RE.match(headline):
         return pub
-    return found
+    return found or official_document_date(text)
 
 
 def _event_line_date(
@@ -220,10 +328,10 @@ def _event_line_date(
             continue  # "do Bộ công bố ngày 12/7/2023" cites an announcement; "công bố chiều 18/2" reports one
         if m["tod"].startswith("ngày") and not _dated_event(s_folded, issuance_story):
             continue
-        day, month = int(m["d"]), int(m["m"])
+        day, month = int(m["d"]), int(m["m"] or m["wm"])
         if not (1 <= day <= 31 and 1 <= month <= 12):
             continue
-        year = int(m["y"]) if m["y"] else None
+        year = int(m["y"] or m["wy"]) if m["y"] or m["wy"] else None
         if year is None and "nay" in m.group() and pub and (pub.day, pub.month) != (day, month):
             pub = None  # "Chiều nay (19/10)" disagrees with the page-header date: that header is not the day
         year = (
