@@ -111,30 +111,37 @@ def _expand_inputs(paths: list[Path]) -> Iterator[tuple[str, Path]]:
         if path.is_dir():
             for relative in list_report_files(path):
                 yield (str(path / relative), path / relative)
-        elif path.exists():
+        elif path.exists():  # a file named on the command line is read, even a sidecar: it was asked for
             yield (str(path), path)
         else:
             raise SourceError(f"{path} does not exist")
 
 
 def _extract_one(shown: str, path: Path) -> dict[str, object]:
-    """Never raises: an unreadable or unparseable document becomes a record with `error`."""
+    """Never raises: an unreadable or unparseable document becomes a record with `error`. The
+    sidecar `<stem>.meta.json` and the page's own metadata give source_url and the published date
+    (a broken sidecar is a warning on standard error, never a failed document)."""
+    from cds.sources import decode_safely, read_sidecar, today
     from transforms.contract import contract_record
-    from transforms.documents import DocumentError, decode_document
     from transforms.extract import extract_facts
+    from transforms.sidecar import combine
 
+    sidecar, warnings = read_sidecar(path)
+    for warning in warnings:
+        err.print(f"warning: {shown}: {warning}", markup=False, highlight=False)
     try:
-        document = decode_document(path.read_bytes(), path.suffix.lower())
-    except DocumentError as exc:
-        return contract_record(shown, None, None, exc.reason)
+        document = decode_safely(path.read_bytes(), path.suffix.lower())
     except OSError as exc:
-        return contract_record(shown, None, None, f"cannot read file: {exc.strerror or exc}")
+        return contract_record(shown, None, None, f"cannot read file: {exc.strerror or exc}", sidecar)
+    if isinstance(document, str):
+        return contract_record(shown, None, None, document, sidecar)
+    meta = combine(sidecar, document.meta, today())
     try:
-        extraction = extract_facts(document.text)
+        extraction = extract_facts(document.text, published_date=meta.published_date)
     except Exception as exc:  # one bad document must not stop the others
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
-        return contract_record(shown, document.doc_id, None, reason)
-    return contract_record(shown, document.doc_id, extraction, None)
+        return contract_record(shown, document.doc_id, None, reason, meta)
+    return contract_record(shown, document.doc_id, extraction, None, meta)
 
 
 @app.command()

@@ -49,6 +49,8 @@ class IngestSummary:
     files_new: int
     documents_new: int
     errors: tuple[tuple[str, str], ...]  # (source path, reason) of files that could not be read
+    # (source path, warning) of documents read without (part of) their sidecar metadata
+    meta_warnings: tuple[tuple[str, str], ...] = ()
 
 
 def prepare_warehouse(settings: Settings) -> None:
@@ -66,7 +68,7 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
     loaded, and the next run skips those file versions.
     """
     paths = list_report_files(source_dir)
-    files_new, errors = 0, []
+    files_new, errors, warnings = 0, [], []
     size = settings.ingest_batch_size
     # One connection, checkpointed once at the end: a checkpoint per batch (at each connection's
     # close, or whenever the write-ahead log passed DuckDB's 16 MB default) made ingest grow
@@ -84,9 +86,18 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
             load_ingested_files(con, files, run_id)
             files_new += files.height
             errors += files.filter(pl.col("reason").is_not_null()).select("source_path", "reason").rows()
+            warnings += (
+                files.filter(pl.col("meta_warning").is_not_null())
+                .select("source_path", "meta_warning")
+                .rows()
+            )
         documents_new = _count(con, "raw.documents") - before
     return IngestSummary(
-        files_seen=len(paths), files_new=files_new, documents_new=documents_new, errors=tuple(errors)
+        files_seen=len(paths),
+        files_new=files_new,
+        documents_new=documents_new,
+        errors=tuple(errors),
+        meta_warnings=tuple(warnings),
     )
 
 
@@ -117,7 +128,8 @@ def select_documents_to_backfill(
 
 
 def read_documents(settings: Settings, doc_ids: list[str]) -> pl.DataFrame:
-    """(doc_id, text) of one wave of documents to extract."""
+    """(doc_id, text, published_date) of one wave of documents to extract; published_date is the
+    source metadata's (sidecar, page markup, URL), which the extractor resolves datelines from."""
     with connect(settings.warehouse_path) as con:
         return document_texts(con, doc_ids)
 

@@ -12,13 +12,22 @@ import os
 import stat as stat_mode
 import unicodedata
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 import polars as pl
 
-from transforms.documents import DocumentError, decode_document
+from transforms.documents import DecodedDocument, DocumentError, decode_document
+from transforms.sidecar import (
+    EMPTY_META,
+    MAX_SIDECAR_BYTES,
+    SourceMeta,
+    combine,
+    is_sidecar,
+    parse_sidecar,
+    sidecar_name,
+)
 
 INGESTED_FILE_SCHEMA: dict[str, pl.DataType] = {
     "source_path": pl.String(),
@@ -29,6 +38,9 @@ INGESTED_FILE_SCHEMA: dict[str, pl.DataType] = {
     "text": pl.String(),
     "title": pl.String(),
     "encoding": pl.String(),
+    "source_url": pl.String(),
+    "published_date": pl.Date(),
+    "meta_warning": pl.String(),
     "reason": pl.String(),
 }
 
@@ -59,7 +71,8 @@ class _Unreadable(Exception):
 
 
 def list_report_files(root: Path) -> list[str]:
-    """Every regular, non-hidden file under `root`, as sorted POSIX paths relative to it.
+    """Every regular, non-hidden file under `root`, as sorted POSIX paths relative to it; sidecars
+    (`<stem>.meta.json`) describe files and are not listed themselves.
 
     Symbolic links are not followed: a link could lead outside the root or into a loop. A
     sub-folder that cannot be listed is returned itself, so reading it records why instead of
@@ -79,7 +92,7 @@ def list_report_files(root: Path) -> list[str]:
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in files:
             path = Path(folder) / name
-            if name.startswith(".") or path.is_symlink() or not path.is_file():
+            if name.startswith(".") or is_sidecar(name) or path.is_symlink() or not path.is_file():
                 continue
             found.append(path.relative_to(root).as_posix())
     return sorted(found)
@@ -154,7 +167,63 @@ def _read_one(
     if (shown, row["file_sha256"]) in known:
         return None
     row.update(_decoded(data, PurePosixPath(relative).suffix.lower()))
+    if row["doc_id"] is not None:
+        row.update(_metadata(root, relative, row.pop("page_meta")))  # type: ignore[arg-type]
     return row
+
+
+def _metadata(root: Path, relative: str, page: SourceMeta) -> dict[str, object]:
+    """The document's source_url and published date (sidecar, page markup, URL), and any warning."""
+    sidecar, warnings = read_sidecar_under(root, relative)
+    meta = combine(sidecar, page, today())
+    return {
+        "source_url": meta.url,
+        "published_date": meta.published_date,
+        "title": meta.title,
+        "meta_warning": "; ".join(warnings) or None,
+    }
+
+
+def today() -> date:
+    """The bound a date read from a URL must not pass (a month-only URL date is clamped to it)."""
+    return datetime.now(UTC).date()
+
+
+def read_sidecar_under(root: Path, relative: str) -> tuple[SourceMeta, tuple[str, ...]]:
+    """The sidecar of `root/relative`, opened like the file itself (no link followed); none is no warning."""
+    parent = PurePosixPath(relative).parent
+    sidecar = (parent / sidecar_name(PurePosixPath(relative).name)).as_posix()
+    try:
+        fd = _open_under(root, sidecar)
+    except _Unreadable as exc:
+        if exc.reason == DISAPPEARED:
+            return EMPTY_META, ()
+        return EMPTY_META, (f"sidecar {printable_path(sidecar)}: {exc.reason}",)
+    return _parse_sidecar_fd(fd, printable_path(sidecar))
+
+
+def read_sidecar(path: Path) -> tuple[SourceMeta, tuple[str, ...]]:
+    """The sidecar beside a file given on the command line; none is no warning."""
+    sidecar = path.with_name(sidecar_name(path.name))
+    try:
+        fd = os.open(sidecar, _FILE_FLAGS)
+    except FileNotFoundError:
+        return EMPTY_META, ()
+    except OSError as exc:
+        return EMPTY_META, (f"sidecar {sidecar.name}: {_os_reason(exc)}",)
+    return _parse_sidecar_fd(fd, sidecar.name)
+
+
+def _parse_sidecar_fd(fd: int, shown: str) -> tuple[SourceMeta, tuple[str, ...]]:
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
+                return EMPTY_META, (f"sidecar {shown}: {NOT_REGULAR}",)
+            data = handle.read(MAX_SIDECAR_BYTES + 1)
+        except OSError as exc:
+            return EMPTY_META, (f"sidecar {shown}: {_os_reason(exc)}",)
+    meta, warnings = parse_sidecar(data)
+    return meta, tuple(f"{shown}: {warning}" for warning in warnings)
 
 
 def _read_at_most(handle: BinaryIO, expected: int, limit: int) -> bytes:
@@ -172,19 +241,28 @@ def _read_at_most(handle: BinaryIO, expected: int, limit: int) -> bytes:
 
 
 def _decoded(data: bytes, suffix: str) -> dict[str, object]:
-    """The document columns, or the reason; a parser bug on one file must not stop the run."""
-    try:
-        document = decode_document(data, suffix)
-    except DocumentError as exc:
-        return {"reason": exc.reason}
-    except Exception as exc:  # defensive: third-party parsers on hostile input
-        return {"reason": f"could not decode: {type(exc).__name__}: {str(exc)[:120]}"}
+    """The document columns (and the page's own metadata), or the reason; a parser bug on one file
+    must not stop the run."""
+    document = decode_safely(data, suffix)
+    if isinstance(document, str):
+        return {"reason": document}
     return {
         "doc_id": document.doc_id,
         "text": document.text,
         "title": document.title,
         "encoding": document.encoding,
+        "page_meta": document.meta,
     }
+
+
+def decode_safely(data: bytes, suffix: str) -> DecodedDocument | str:
+    """The decoded document, or the reason it cannot be read."""
+    try:
+        return decode_document(data, suffix)
+    except DocumentError as exc:
+        return exc.reason
+    except Exception as exc:  # defensive: third-party parsers on hostile input
+        return f"could not decode: {type(exc).__name__}: {str(exc)[:120]}"
 
 
 def _open_under(root: Path, relative: str) -> int:
@@ -243,6 +321,9 @@ def _base_row(shown: str, stat: os.stat_result | None) -> dict[str, object]:
         "text": None,
         "title": None,
         "encoding": None,
+        "source_url": None,
+        "published_date": None,
+        "meta_warning": None,
         "reason": None,
     }
 

@@ -37,4 +37,7 @@ def extraction_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
     digest = hashlib.sha256(extractor_fingerprint().encode())
     for doc_id in documents.get_column("doc_id").to_list():
         digest.update(doc_id.encode())
+    if "published_date" in documents.columns:  # the source metadata's date is an input of extraction
+        for published in documents.get_column("published_date").to_list():
+            digest.update(str(published).encode())
     return f"cds-extract-{digest.hexdigest()}"

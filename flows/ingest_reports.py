@@ -37,4 +37,6 @@ def ingest(source: str | None = None, run_id: str = "manual") -> IngestSummary:
     )
     for path, reason in summary.errors:
         logger.warning("ingest.unreadable path=%s reason=%s", path, reason)
+    for path, warning in summary.meta_warnings:
+        logger.warning("ingest.sidecar_ignored path=%s %s", path, warning)
     return summary

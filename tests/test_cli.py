@@ -17,6 +17,7 @@ from tests.warehouse.test_load import build
 CONTRACT_KEYS = {
     "source",
     "doc_id",
+    "source_url",
     "title",
     "published_date",
     "province",

@@ -6,17 +6,24 @@ from datetime import date
 from typing import Any
 
 from transforms.model import Extraction
+from transforms.sidecar import EMPTY_META, SourceMeta
 
 
 def contract_record(
-    source: str, doc_id: str | None, extraction: Extraction | None, error: str | None
+    source: str,
+    doc_id: str | None,
+    extraction: Extraction | None,
+    error: str | None,
+    meta: SourceMeta = EMPTY_META,
 ) -> dict[str, Any]:
-    """One contract object per input document; unreadable documents carry `error` and no facts."""
+    """One contract object per input document; unreadable documents carry `error` and no facts.
+    `meta` (sidecar, page markup) gives `source_url`, and the title when the text gives none."""
     x = extraction or Extraction()
     return {
         "source": source,
         "doc_id": doc_id,
-        "title": x.title,
+        "source_url": meta.url,
+        "title": x.title or meta.title,
         "published_date": _iso(x.published_date),
         "province": {"code": x.province.code, "name": x.province.name} if x.province else None,
         "event_date": _iso(x.event_date),

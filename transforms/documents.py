@@ -16,14 +16,17 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from itertools import product
-from typing import Any
+from typing import Any, NamedTuple
 
 import docx
 import pypdf
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from transforms.sidecar import EMPTY_META, SourceMeta, is_web_url, parse_date
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
 
@@ -48,6 +51,16 @@ class DecodedDocument:
     encoding: str
     title: str | None
     doc_id: str
+    meta: SourceMeta = EMPTY_META  # what the page's own markup says about it (HTML only)
+
+
+class _Reading(NamedTuple):
+    """What one format's reader got out of the bytes, before normalisation."""
+
+    raw: str
+    encoding: str
+    title: str | None
+    meta: SourceMeta = EMPTY_META
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,9 +385,9 @@ def _decode_8bit(data: bytes, codec: str, *, trusted: bool) -> tuple[str, str]:
     raise DocumentError(NOT_TEXT)
 
 
-def _read_text(data: bytes) -> tuple[str, str, str | None]:
+def _read_text(data: bytes) -> _Reading:
     text, encoding = _decode_bytes(data)
-    return text, encoding, None
+    return _Reading(text, encoding, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,10 +420,10 @@ def _strip_markdown(text: str) -> tuple[str, str | None]:
     return _MD_HEADING.sub(r"\1", text), title or None
 
 
-def _read_markdown(data: bytes) -> tuple[str, str, str | None]:
+def _read_markdown(data: bytes) -> _Reading:
     raw, encoding = _decode_bytes(data)
     text, title = _strip_markdown(raw)
-    return text, encoding, title
+    return _Reading(text, encoding, title)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -464,6 +477,56 @@ def _html_title(tree: LexborHTMLParser) -> str | None:
         h1.text() if h1 else None,
     )
     return next((cleaned for candidate in candidates if (cleaned := _clean(candidate))), None)
+
+
+# Standard places a page states when it was published (Open Graph / article, schema.org, Dublin
+# Core, common CMS tags), in order of trust; `<time datetime>` in the article comes after them.
+_PUBLISHED_META = (
+    'meta[property="article:published_time"]',
+    'meta[name="article:published_time"]',
+    'meta[itemprop="datePublished"]',
+    'meta[property="og:published_time"]',
+    'meta[name="pubdate"]',
+    'meta[name="publishdate"]',
+    'meta[name="dc.date.issued"]',
+    'meta[name="DC.date.issued"]',
+    'meta[name="dcterms.created"]',
+)
+_PUBLISHED_ELEMENTS = "[itemprop=datePublished]"
+_URL_META = ('link[rel="canonical"]', 'meta[property="og:url"]')
+
+
+def _html_meta_date(tree: LexborHTMLParser) -> date | None:
+    """The published date the page's metadata states; read before the chrome (``<head>``…) is dropped."""
+    for selector in _PUBLISHED_META:
+        for node in tree.css(selector):
+            if found := parse_date(node.attributes.get("content") or ""):
+                return found
+    for node in tree.css(_PUBLISHED_ELEMENTS):
+        attributes = node.attributes
+        if found := parse_date(attributes.get("datetime") or attributes.get("content") or ""):
+            return found
+    return None
+
+
+def _html_time_date(root: LexborNode | None, tree: LexborHTMLParser) -> date | None:
+    """The first ``<time datetime>`` of the article (after chrome, so not a sidebar's), else of the page."""
+    for scope in (root, tree.body):
+        for node in scope.css("time[datetime]") if scope is not None else ():
+            if found := parse_date(node.attributes.get("datetime") or ""):
+                return found
+    return None
+
+
+def _html_url(tree: LexborHTMLParser) -> str | None:
+    """The page's own address (canonical link, else og:url), when it is an absolute http(s) URL."""
+    for selector in _URL_META:
+        node = tree.css_first(selector)
+        if node is not None:
+            value = (node.attributes.get("href") or node.attributes.get("content") or "").strip()
+            if is_web_url(value):
+                return value
+    return None
 
 
 def _is_boilerplate(node: LexborNode, page_text: int) -> bool:
@@ -562,20 +625,23 @@ def _block_lines(root: LexborNode) -> list[str]:
     return lines
 
 
-def _read_html(data: bytes) -> tuple[str, str, str | None]:
+def _read_html(data: bytes) -> _Reading:
     raw, encoding = _decode_bytes(data, _html_charset(data))
     if not normalise_text(raw):
         raise DocumentError(EMPTY)
     tree = LexborHTMLParser(raw)
     title = _html_title(tree)
+    url, published = _html_url(tree), _html_meta_date(tree)
     _drop_chrome(tree)
     root = _content_root(tree)
+    if published is None:
+        published = _html_time_date(root, tree)
     lines = _block_lines(root) if root is not None else []
     if not lines:
         raise DocumentError("HTML page has no article text")
     if title and lines[0] != title and root is not None and root.css_first("h1") is None:
         lines.insert(0, title)
-    return "\n".join(lines), encoding, title
+    return _Reading("\n".join(lines), encoding, title, SourceMeta(url=url, published_date=published))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -596,7 +662,7 @@ def _unlock(reader: pypdf.PdfReader) -> bool:
         return False
 
 
-def _read_pdf(data: bytes) -> tuple[str, str, str | None]:
+def _read_pdf(data: bytes) -> _Reading:
     """Pages joined by blank lines.
 
     No de-hyphenation: Vietnamese never splits syllables across lines, so a line-final
@@ -615,7 +681,7 @@ def _read_pdf(data: bytes) -> tuple[str, str, str | None]:
     text = "\n\n".join(pages)
     if not normalise_text(text):
         raise DocumentError("PDF has no text layer (scanned?)")
-    return text, "pdf", title
+    return _Reading(text, "pdf", title)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,7 +726,7 @@ def _docx_lines(blocks: Iterable[Paragraph | Table], seen_cells: set[Any]) -> It
                     yield from _docx_lines(cell.iter_inner_content(), seen_cells)
 
 
-def _read_docx(data: bytes) -> tuple[str, str, str | None]:
+def _read_docx(data: bytes) -> _Reading:
     _check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -668,14 +734,14 @@ def _read_docx(data: bytes) -> tuple[str, str, str | None]:
         title = _clean(document.core_properties.title) or None
     except Exception as exc:  # python-docx/lxml raise many types on malformed packages
         raise DocumentError(f"unreadable DOCX: {_short_cause(exc)}") from exc
-    return text, "docx", title
+    return _Reading(text, "docx", title)
 
 
 # ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
-_READERS: dict[str, Callable[[bytes], tuple[str, str, str | None]]] = {
+_READERS: dict[str, Callable[[bytes], _Reading]] = {
     ".txt": _read_text,
     ".md": _read_markdown,
     ".html": _read_html,
@@ -693,7 +759,7 @@ def decode_document(data: bytes, suffix: str) -> DecodedDocument:
         raise DocumentError(f"unsupported file type {key or '(none)'}")
     if not data:  # say so plainly rather than let each format's parser fail its own way
         raise DocumentError(EMPTY)
-    raw, encoding, title = reader(data)
+    raw, encoding, title, meta = reader(data)
     text = normalise_text(raw)
     if not text:
         raise DocumentError(EMPTY)
@@ -702,4 +768,5 @@ def decode_document(data: bytes, suffix: str) -> DecodedDocument:
         encoding=encoding,
         title=title,
         doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        meta=meta,
     )

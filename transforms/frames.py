@@ -181,9 +181,13 @@ def _legal_row(doc_id: str, doc_province: str | None, ref: LegalRef) -> Row:
 
 
 def extract_fact_frames(documents: pl.DataFrame) -> FactFrames:
-    """Read the facts of a batch of documents (columns doc_id, text) into staging-shaped frames."""
+    """Read the facts of a batch of documents (columns doc_id, text, and optionally published_date
+    from the source metadata) into staging-shaped frames."""
     from transforms.extract import extract_facts
 
+    if "published_date" not in documents.columns:
+        documents = documents.with_columns(published_date=pl.lit(None, dtype=pl.Date))
+    rows = documents.select("doc_id", "text", "published_date").iter_rows()
     return to_fact_frames(
-        [(doc_id, extract_facts(text)) for doc_id, text in documents.select("doc_id", "text").iter_rows()]
+        [(doc_id, extract_facts(text, published_date=published)) for doc_id, text, published in rows]
     )

@@ -40,3 +40,17 @@ def test_the_key_changes_with_the_documents() -> None:
     assert one == extraction_cache_key(None, {"documents": batch("a")})
     assert one != extraction_cache_key(None, {"documents": batch("b")})
     assert one != extraction_cache_key(None, {"documents": batch("a", "b")})
+
+
+def test_the_key_changes_with_the_source_metadata_date() -> None:
+    from datetime import date
+
+    def dated(published: date | None) -> pl.DataFrame:
+        return batch("a").with_columns(published_date=pl.lit(published, dtype=pl.Date))
+
+    assert extraction_cache_key(None, {"documents": dated(None)}) != extraction_cache_key(
+        None, {"documents": dated(date(2022, 11, 30))}
+    )
+    assert extraction_cache_key(None, {"documents": dated(date(2022, 11, 30))}) == extraction_cache_key(
+        None, {"documents": dated(date(2022, 11, 30))}
+    )

@@ -86,7 +86,8 @@ def test_staging_in_waves_stages_what_one_wave_would(settings: Settings) -> None
     for number, wave in enumerate(waves):
         documents = pipeline.read_documents(settings, wave)
         assert documents["doc_id"].to_list() == wave
-        facts = to_fact_frames([(d, hand_extraction(t)) for d, t in documents.iter_rows()])
+        rows = documents.select("doc_id", "text").iter_rows()
+        facts = to_fact_frames([(d, hand_extraction(t)) for d, t in rows])
         pipeline.stage_facts(settings, facts, append=number > 0)
     assert staged_counts(settings) == {"documents": 3, "dti_ranks": 3, "metrics": 3}
 

@@ -20,8 +20,15 @@ create table if not exists raw.files (
     doc_id        varchar,               -- null when the file could not be read (see raw.ingest_errors)
     first_seen_at timestamp not null,
     run_id        varchar not null,
+    source_url     varchar,              -- where the file came from: its sidecar, else the page's canonical URL
+    published_date date,                 -- sidecar, else page metadata, else a date in the URL
+    meta_warning   varchar,              -- why (part of) a sidecar was ignored; the document is read anyway
     primary key (source_path, file_sha256)
 );
+-- Warehouses created before source metadata was read get the columns (null for what they hold).
+alter table raw.files add column if not exists source_url varchar;
+alter table raw.files add column if not exists published_date date;
+alter table raw.files add column if not exists meta_warning varchar;
 
 create table if not exists raw.ingest_errors (
     source_path   varchar not null,

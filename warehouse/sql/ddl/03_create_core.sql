@@ -28,8 +28,10 @@ create table if not exists core.dim_document (
     province_code  varchar,
     province_name  varchar,
     event_date     date,
-    extracted_at   timestamp not null
+    extracted_at   timestamp not null,
+    source_url     varchar               -- the page it was collected from (sidecar or page metadata)
 );
+alter table core.dim_document add column if not exists source_url varchar;
 
 create table if not exists core.dim_person (
     person_id      varchar primary key,  -- sha256 of the lower-cased, space-normalised name

@@ -4,7 +4,7 @@ where doc_id in (select doc_id from staging.documents)
    or doc_id not in (select doc_id from raw.current_documents);
 
 insert into core.dim_document by name
-select s.*, c.source_path
+select s.*, c.source_path, c.source_url
 from staging.documents as s
 join raw.current_documents as c using (doc_id);
 

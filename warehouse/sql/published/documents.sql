@@ -2,6 +2,7 @@
 select
     d.doc_id,
     d.source_path,
+    d.source_url,
     d.title,
     d.published_date,
     d.event_date,
