@@ -68,6 +68,18 @@ class Settings(BaseSettings):
         description="A published table shrinking by more than this share blocks the release.",
     )
     freshness_days: int = Field(365, ge=1, description="Warn when the newest report is older than this.")
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000/",
+        description="Where releases are served (`cds api`, or a static host of the public folder): "
+        "the absolute links of each release's DCAT metadata start with it.",
+    )
+    publisher_name: str = Field(
+        "cds-pipeline", description="The publisher named in each release's DCAT metadata."
+    )
+    api_max_rows: int = Field(10_000, ge=1, description="Most rows one `cds api` response returns.")
+    api_query_seconds: float = Field(
+        10, gt=0, description="`cds api` stops a query (`/api/sql`, a table page) running longer."
+    )
 
     @field_validator("source_dir", "warehouse_path", "public_dir")
     @classmethod

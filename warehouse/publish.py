@@ -25,6 +25,7 @@ from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import quality_from_report, read_catalog_data, write_catalog
 from warehouse.database import query_frame, query_row
 from warehouse.datapackage import datapackage_descriptor
+from warehouse.dcat import write_dcat
 from warehouse.load import core_version
 from warehouse.release_notes import (
     QualityReport,
@@ -128,6 +129,7 @@ def write_release(
         _write_open_data_db(staging, contracts)
         descriptor = datapackage_descriptor(contracts, release_id)
         (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
+        write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
         keys = {name: contract.primary_key for name, contract in contracts.items()}
         write_changelog(staging, changelog_entry(release_id, staging, counts, keys, previous), previous)
         if quality is not None:
