@@ -1,5 +1,7 @@
 """Named officials with titles; credits and bylines are not people."""
 
+import pytest
+
 from transforms.extract import extract_facts
 
 
@@ -56,3 +58,44 @@ def test_honorific_for_elders() -> None:
 def test_a_place_ending_a_title_is_not_another_person() -> None:
     text = "Bà Trịnh Thị Mai, Trưởng phòng Văn hóa và Thông tin huyện Lục Yên, chia sẻ kinh nghiệm."
     assert set(_people(text)) == {"Trịnh Thị Mai"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title"),
+    [
+        # a long title ending in the province, then the name
+        (
+            "Phó Trưởng ban Thường trực Ban Chỉ đạo Chuyển đổi số tỉnh Cà Mau Lâm Văn Bi chủ trì hội nghị.",
+            "Lâm Văn Bi",
+            "Phó Trưởng ban Thường trực Ban Chỉ đạo Chuyển đổi số tỉnh Cà Mau",
+        ),
+        # a province whose last syllable is also a family name ("Tây Ninh", "Ninh ...")
+        (
+            "Chủ tịch UBND tỉnh Tây Ninh Trần Văn Chiến phát biểu.",
+            "Trần Văn Chiến",
+            "Chủ tịch UBND tỉnh Tây Ninh",
+        ),
+        # a title glued to the name with no comma
+        (
+            "Ông Phan Văn Mãi Giám đốc Sở Thông tin và Truyền thông tỉnh phát biểu.",
+            "Phan Văn Mãi",
+            "Giám đốc Sở Thông tin và Truyền thông tỉnh",
+        ),
+        # a family name missing from the list, after "các đồng chí:"
+        (
+            "Dự hội nghị có các đồng chí: Sầm Văn Bình, Bí thư Tỉnh ủy; Lò Thị Mai, Phó Chủ tịch UBND tỉnh.",
+            "Sầm Văn Bình",
+            "Bí thư Tỉnh ủy",
+        ),
+    ],
+)
+def test_names_beside_long_glued_or_listed_titles(text: str, name: str, title: str) -> None:
+    people = {p.name: p.titles for p in extract_facts(text).people}
+    assert title in people[name]
+    assert all(not n.startswith(("Ninh", "Giám")) and not n.endswith("Giám") for n in people)
+
+
+def test_titles_after_and_belong_to_the_next_person() -> None:
+    text = "Hội nghị do Chủ tịch UBND tỉnh ông Võ Văn Hưng và Phó Chủ tịch UBND tỉnh ông Hà Sỹ Đồng chủ trì."
+    people = {p.name: p.titles for p in extract_facts(text).people}
+    assert people == {"Võ Văn Hưng": ("Chủ tịch UBND tỉnh",), "Hà Sỹ Đồng": ("Phó Chủ tịch UBND tỉnh",)}

@@ -17,7 +17,7 @@ from transforms.extract.legal import extract_legal_refs, legal_number_spans
 from transforms.extract.metrics import MetricContext, extract_metrics
 from transforms.extract.people import extract_people
 from transforms.extract.provinces import Mention, gazetteer, subject_code63
-from transforms.extract.rankings import RankContext, RankHit, extract_rankings, rank_hits
+from transforms.extract.rankings import RankContext, RankHit, extract_rankings, rank_hits, rank_list_spans
 from transforms.extract.sentences import split_sentences
 from transforms.extract.text import fold, squash
 from transforms.model import Extraction, Ranking
@@ -93,6 +93,7 @@ def _excluded_spans(text_folded: str, hits: list[RankHit]) -> list[tuple[int, in
     """Characters that are ranks (`hits`, from rank_hits), full dates or document numbers, so never
     quantities."""
     spans = [(h.start, h.end) for h in hits]
+    spans += rank_list_spans(text_folded)
     spans += [(m.start(), m.end()) for m in FULL_DATE_RE.finditer(text_folded)]
     spans += legal_number_spans(text_folded)
     return spans

@@ -45,7 +45,7 @@ _HONORIFIC_FORMS = (
 )
 _HONORIFICS = [first + rest for firsts, rest in _HONORIFIC_FORMS for first in firsts]
 HONORIFIC_NAME_RE = re.compile(
-    guarded_alternation([re.escape(h) for h in _HONORIFICS], r"[\w/]") + r"\s+"
+    guarded_alternation([re.escape(h) for h in _HONORIFICS], r"[\w/]") + r"\s*:?\s+"
     r"(?P<name>" + SYLLABLE + r"(?:[ \t]+" + SYLLABLE + r"){1,3}|" + APOSTROPHE_NAME + r")"
 )
 # The signature block of an official document: an all-caps title line ("GIÁM ĐỐC",
@@ -63,10 +63,18 @@ CREDIT_RE = re.compile(r"(?:ảnh|nguồn|theo|bài|tác giả|video|clip|pv|ph�
 PLACE_BEFORE_RE = re.compile(
     r"(?:tỉnh|thành phố|tp\.?|huyện|quận|xã|phường|thị xã|thị trấn|tại|ở|về|sông|núi|đường|phố)\s+$"
 )
+# How far before a name its title may start ("Phó Trưởng ban Thường trực Ban Chỉ đạo Chuyển đổi số tỉnh
+# An Giang Nguyễn Thị Minh Thúy"), how far back a place may start that runs into a name, and how far after
+# a name's last syllable a glued title is looked for.
+TITLE_REACH = 100
+PLACE_REACH = 25
+TITLE_GLUE_REACH = 25
 TITLE_SEP_RE = re.compile(r"(\s*[,–—]\s*|\s+-\s+)")
 TITLE_STOP_RE = re.compile(
     r"[;.\n(]|\s(?:đồng chủ trì|chủ trì|phát biểu|cho biết|cho hay|khẳng định|nhấn mạnh|đề nghị|yêu cầu"
     r"|nêu|đã|được|tham dự|trình bày|báo cáo|chỉ đạo|ghi nhận|cùng|và đồng chí|và ông|và bà|và các)(?![\w])"
+    # "ông A và Phó Chủ tịch UBND tỉnh ông B": the titles after "và" are the next person's
+    r"|\svà\s+(?=[^,;.]{0,80}?\s(?:ông|bà|đồng chí)\s+[A-ZĐ])"
 )
 
 
@@ -75,6 +83,7 @@ class _Lexicon:
     name_re: re.Pattern[str]
     title_start_re: re.Pattern[str]
     title_before_re: re.Pattern[str]
+    title_word_re: re.Pattern[str]
 
 
 def _lines(name: str) -> list[str]:
@@ -92,7 +101,9 @@ def _lexicon() -> _Lexicon:
     title_start_re = re.compile(r"\s*[,–—-]\s*(?:" + titles + r")(?![\w])")
     # A title phrase ending right before the name: "Chủ tịch UBND tỉnh Vĩnh Long Lữ Quang Ngời".
     title_before_re = re.compile(WB_L + r"(?:" + titles + r")(?![\w])[^,;.()\n]{0,80}$")
-    return _Lexicon(name_re, title_start_re, title_before_re)
+    # A title glued to the name it follows, with no comma: "Ông Lê Văn Tuấn Giám đốc Sở ...".
+    title_word_re = re.compile(r"\s+(?:" + titles + r")(?![\w])")
+    return _Lexicon(name_re, title_start_re, title_before_re, title_word_re)
 
 
 def extract_people(text: str, text_folded: str, sentences: list[Sentence]) -> list[Person]:
@@ -142,19 +153,26 @@ def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]
     out: list[tuple[int, int]] = []
     for m in HONORIFIC_NAME_RE.finditer(text, s.start, s.end):
         before = text_folded[max(s.start, m.start() - 20) : m.start()]
-        # "đồng chí Phó Chủ tịch ..." is a title, not a name
+        # "đồng chí Phó Chủ tịch ..." is a title, not a name; "xã Ông Đình" is a place, "UBND tỉnh ông A"
+        # is not
         titled = lex.title_start_re.match(", " + text_folded[m.start("name") : m.end() + 40])
-        if not (titled or _is_place(text_folded[m.start() : m.end()]) or PLACE_BEFORE_RE.search(before)):
-            out.append((m.start("name"), m.end("name")))
+        place = _is_place(text_folded[m.start() : m.end()]) or (
+            text[m.start()].isupper() and PLACE_BEFORE_RE.search(before)
+        )
+        end = _before_glued_title(text_folded, m.start("name"), m.end("name"))
+        whole = len(text[m.start("name") : end].split()) >= 2 or re.fullmatch(APOSTROPHE_NAME, m["name"])
+        if not (titled or place) and whole:
+            out.append((m.start("name"), end))
     # A person's titles may end in a place that reads like a name ("Trưởng phòng ... huyện Quan Sơn").
     covered = [(end, parts[-1][1]) for _, end in out if (parts := _title_parts(text, end, s.end))]
     for m in lex.name_re.finditer(text, s.start, s.end):
         if any(a <= m.start() < b for a, b in [*out, *covered]):
             continue
         start, end = _strip_places(text_folded, m.start(), m.end())
+        end = _before_glued_title(text_folded, start, end)
         if end - start < 4 or len(text[start:end].split()) < 2:
             continue
-        before = text_folded[max(s.start, start - 60) : start]
+        before = text_folded[max(s.start, start - TITLE_REACH) : start]
         titled_before = HONORIFIC_RE.search(before) or lex.title_before_re.search(before)
         if CREDIT_RE.search(before) or _is_place(text_folded[start:end]):
             continue
@@ -167,11 +185,18 @@ def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]
 
 
 def _strip_places(text_folded: str, start: int, end: int) -> tuple[int, int]:
-    """'Vĩnh Long Lữ Quang Ngời' never reaches here, but 'Hà Nội Nguyễn Văn A' would: drop a leading place."""
-    m = gazetteer().pattern.match(text_folded, start, end)
-    if m and m.end() < end:
-        return m.end() + 1, end
+    """Drop a place the name candidate starts with or starts inside: 'Hà Nội Nguyễn Văn A', and 'Ninh
+    Nguyễn Thanh Ngọc' read out of '... tỉnh Tây Ninh Nguyễn Thanh Ngọc'."""
+    for m in gazetteer().pattern.finditer(text_folded, max(0, start - PLACE_REACH), end):
+        if m.start() <= start < m.end() < end:
+            return m.end() + 1, end
     return start, end
+
+
+def _before_glued_title(text_folded: str, start: int, end: int) -> int:
+    """Where a name ends when a title follows it with no comma ('Lê Văn Tuấn Giám đốc Sở ...')."""
+    m = _lexicon().title_word_re.search(text_folded, start, end + TITLE_GLUE_REACH)
+    return m.start() if m and m.start() < end else end
 
 
 def _is_place(name_folded: str) -> bool:
@@ -193,6 +218,9 @@ def _title_parts(text: str, end: int, s_end: int) -> list[tuple[str, int]]:
     pieces = TITLE_SEP_RE.split(tail)  # [before, sep, part, sep, part, ...]
     titles: list[tuple[str, int]] = []
     offset = end + len(pieces[0])
+    glued = squash(pieces[0])  # "Lê Văn Tuấn Giám đốc Sở ...": a title right after the name, no comma
+    if glued and lex.title_start_re.match(fold(", " + glued)):
+        titles.append((glued, offset))
     for sep, raw in zip(pieces[1::2], pieces[2::2], strict=True):
         offset += len(sep) + len(raw)
         part = squash(raw)
@@ -211,11 +239,14 @@ def _is_name_start(part: str) -> bool:
 def _titles_before(text: str, text_folded: str, s_start: int, start: int) -> list[str]:
     """The title phrase written just before the name ('Chủ tịch UBND tỉnh Phạm Thiện Nghĩa')."""
     before = text_folded[max(s_start, start - 90) : start]
-    m = _lexicon().title_before_re.search(before)
+    joined = before.rfind(" và ")  # "ông A và Phó Chủ tịch UBND tỉnh ông B": B's title starts after "và"
+    m = (
+        joined >= 0 and _lexicon().title_before_re.search(before, joined)
+    ) or _lexicon().title_before_re.search(before)
     if not m:
         return []
     phrase = squash(text[start - len(before) + m.start() : start])
-    phrase = re.sub(r"^(?:đồng chí|ông|bà)\s+", "", phrase, flags=re.I)
+    phrase = re.sub(r"^(?:đồng chí|ông|bà)\s+|\s+(?:đồng chí|ông|bà)$", "", phrase, flags=re.I)
     if not phrase or phrase.lower() in {"ông", "bà", "đồng chí"}:
         return []
     return [phrase]

@@ -532,6 +532,11 @@ def _rank_list_rankings(ctx: RankContext, default_year: int | None) -> list[Rank
     return out
 
 
+def rank_list_spans(text_folded: str) -> list[tuple[int, int]]:
+    """The rank numbers of ranking tables printed one province per line (never quantities)."""
+    return [(m.start("n"), m.end("n")) for run in _rank_list_runs(text_folded) for m in run]
+
+
 def _rank_list_runs(text_folded: str) -> list[list[re.Match[str]]]:
     """Consecutive table lines naming a province, ranks in order (equal for a tie, else one more)."""
     runs: list[list[re.Match[str]]] = []
