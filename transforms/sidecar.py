@@ -11,7 +11,6 @@ document: the usable keys are kept and each problem is a one-line warning.
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from dataclasses import dataclass
@@ -120,24 +119,17 @@ def parse_date(value: str) -> date | None:
 # Dates news sites put in article paths. Each is a whole path segment, or a digit run after a
 # hyphen that starts with yyyymmdd (ids such as "-20211230213958762": date, time, milliseconds).
 _PATH_YMD = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})(?=/|$)")
-_PATH_YM = re.compile(r"/(\d{4})/(\d{1,2})(?=/|$)")
 _SEGMENT_DIGITS = re.compile(r"/(\d{6}|\d{8})(?=/|$)")
 _HYPHEN_DIGITS = re.compile(r"-(\d{8}|\d{12,17})(?=\D|$)")
 
 
 def url_date_hint(url: str, not_after: date | None = None) -> date | None:
-    """The publication date a URL's path gives away, or None; strict, so that ids are not dates.
+    """The publication day a URL's path gives away, or None; strict, so that ids are not dates.
 
-    A path naming only a month (`/202211/`, `/2022/11/`) gives that month's last day: a bound the
-    page is no newer than, which is what resolving a dateline's missing year needs ("25-11" in a
-    page of November 2022 is 2022-11-25), never past `not_after` (today, for the caller).
+    A path naming only a month (`/202211/`, `/2022/11/`) gives no day: a published date is a day, and
+    a month's first or last day would be a made-up one. Never past `not_after` (today, for the caller).
     """
-    path = urlsplit(url).path
-    found = _path_day(path)
-    if found is None:
-        found = _path_month_end(path)
-        if found is not None and not_after is not None:
-            found = min(found, not_after)
+    found = _path_day(urlsplit(url).path)
     if found is not None and not_after is not None and found > not_after:
         return None
     return found
@@ -155,16 +147,6 @@ def _path_day(path: str) -> date | None:
         digits = match[1]
         if _valid_clock(digits[8:]) and (found := _yyyymmdd(digits[:8])):
             return found
-    return None
-
-
-def _path_month_end(path: str) -> date | None:
-    months = [(m[1], m[2]) for m in _PATH_YM.finditer(path)]
-    months += [(m[1][:4], m[1][4:]) for m in _SEGMENT_DIGITS.finditer(path) if len(m[1]) == 6]
-    for year_text, month_text in months:
-        year, month = int(year_text), int(month_text)
-        if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
-            return date(year, month, calendar.monthrange(year, month)[1])
     return None
 
 
