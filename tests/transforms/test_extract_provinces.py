@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from transforms.extract import extract_facts
 from transforms.extract.provinces import gazetteer, subject_code63
 from transforms.extract.text import fold
+from transforms.model import Province
 
 
 def _subject(text: str) -> str | None:
@@ -40,3 +42,31 @@ def test_newspaper_dateline_names_the_province() -> None:
 def test_paper_tags_and_site_datelines_name_the_province() -> None:
     assert _subject("Tiêu đề\n(Baohatinh.vn) - Sáng 5/6, Nghệ An và Quảng Bình cùng dự.") == "42"
     assert _subject("Tiêu đề\nGLO - Sáng 5/6, hội nghị có đại biểu Kon Tum.") == "64"
+
+
+def test_a_round_up_list_does_not_make_the_subject() -> None:
+    text = (
+        "Công bố mới cho thấy Sóc Trăng nằm trong nhóm dẫn đầu về hạ tầng số. Người dân Sóc Trăng tích cực "
+        "tham gia. Các địa phương dẫn đầu về nhận thức số gồm Đà Nẵng, Lạng Sơn, Yên Bái; về nhân lực số "
+        "gồm Đà Nẵng, Hà Nam, Long An; về kinh tế số gồm Đà Nẵng, Bình Dương, Bắc Ninh."
+    )
+    assert extract_facts(text).province == Province("94", "Sóc Trăng")
+
+
+def test_a_national_text_naming_one_province_in_passing_has_none() -> None:
+    text = (
+        "Chỉ số DTI năm 2021 của các bộ và địa phương\n"
+        "Giá trị trung bình DTI cấp bộ năm 2021 tăng so với năm 2020. Bộ Tài chính giữ vị trí đứng đầu "
+        "khối bộ. Ở cấp tỉnh, vị trí dẫn đầu vẫn thuộc về Đà Nẵng."
+    )
+    assert extract_facts(text).province is None
+    provincial = text + " Lãnh đạo UBND tỉnh cho biết sẽ tiếp tục nỗ lực."
+    assert extract_facts(provincial).province is not None
+
+
+def test_an_undated_text_written_after_the_merger_takes_the_merged_code() -> None:
+    text = "Kiên Giang vận hành chính quyền địa phương hai cấp sau nhập tỉnh; UBND tỉnh Kiên Giang cho biết."
+    assert extract_facts(text).province == Province("91", "An Giang")
+    assert extract_facts(text.replace(" sau nhập tỉnh", "").replace("hai cấp", "")).province == Province(
+        "91", "Kiên Giang"
+    )

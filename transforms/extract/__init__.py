@@ -11,12 +11,18 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date
 
-from transforms.extract.dates import FULL_DATE_RE, announcement_date, event_date, store_stamp
+from transforms.extract.dates import (
+    FULL_DATE_RE,
+    announcement_date,
+    event_date,
+    store_stamp,
+    written_after_merger,
+)
 from transforms.extract.dates import published_date as printed_published_date
 from transforms.extract.legal import extract_legal_refs, legal_number_spans
 from transforms.extract.metrics import MetricContext, extract_metrics
 from transforms.extract.people import extract_people
-from transforms.extract.provinces import Mention, gazetteer, subject_code63
+from transforms.extract.provinces import MERGER_DATE, Mention, gazetteer, subject_code63
 from transforms.extract.rankings import RankContext, RankHit, extract_rankings, rank_hits, rank_list_spans
 from transforms.extract.sentences import split_sentences
 from transforms.extract.text import fold, squash
@@ -51,6 +57,9 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
         event = announcement_date(sentences, text_folded, published, store_stamp(text), national)
     if doc_date is None and event is not None:
         doc_date = event  # the announcement dates the text: a rank's table and a name's code follow it
+        rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
+    if doc_date is None and written_after_merger(text_folded):
+        doc_date = MERGER_DATE  # undated, but written about the merged provinces: their codes apply
         rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
     if national:
         code63 = None

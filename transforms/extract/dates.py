@@ -120,9 +120,12 @@ def dti_editions() -> tuple[DtiEdition, ...]:
 
 
 @lru_cache(maxsize=1)
-def _era_markers() -> tuple[tuple[str, int], ...]:
+def _era_markers() -> tuple[tuple[str, int, bool], ...]:
     with (DATA / "era_markers.csv").open(encoding="utf-8") as fh:
-        return tuple((fold(r["phrase"]), int(r["earliest_year"])) for r in csv.DictReader(fh))
+        return tuple(
+            (fold(r["phrase"]), int(r["earliest_year"]), r["after_merger"] == "true")
+            for r in csv.DictReader(fh)
+        )
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:
@@ -189,8 +192,14 @@ def report_years(text_folded: str) -> list[int]:
 
 def era_floor(text_folded: str) -> int | None:
     """Earliest year the institutions and campaigns the text names could be written about."""
-    years = [year for phrase, year in _era_markers() if phrase in text_folded]
+    years = [year for phrase, year, _ in _era_markers() if phrase in text_folded]
     return max(years) if years else None
+
+
+def written_after_merger(text_folded: str) -> bool:
+    """The text uses wording that only exists once the 2025 merger took effect ('sau nhập tỉnh',
+    'chính quyền địa phương hai cấp'): an undated text is then about the merged provinces."""
+    return any(after and phrase in text_folded for phrase, _, after in _era_markers())
 
 
 def _year_from_sentence(s_folded: str, month: int) -> int | None:

@@ -92,6 +92,14 @@ def _dateline_re() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"^\s*(?:\((?P<a>{tags})\)|(?P<b>{tags})\s*[-–])", re.M), codes
 
 
+# Names joined into an enumeration: commas, "và", and a "tỉnh"/"thành phố" before a name.
+LIST_JOIN_RE = re.compile(r"\s*[,;]?\s*(?:và\s+)?(?:tỉnh\s+|thành phố\s+|tp\.?\s*)?")
+LIST_MIN = 3
+# How a provincial text refers to its own province ("UBND tỉnh", "toàn tỉnh", "trên địa bàn thành phố").
+PROVINCE_SELF_RE = re.compile(
+    r"(?:ubnd|ủy ban nhân dân|hđnd|hội đồng nhân dân)\s+(?:tỉnh|thành phố)|tỉnh ủy|thành ủy"
+    r"|(?:toàn|của|cấp ủy|lãnh đạo|trên địa bàn)\s+(?:tỉnh|thành phố)(?![\w])"
+)
 # Papers that sign with their site instead: "(Baohatinh.vn) - ", "(baoquangngai.vn)-".
 SITE_DATELINE_RE = re.compile(r"^\s*\(\s*(?:www\.)?bao(?P<slug>[a-z]+)\.(?:com\.|org\.)?vn\s*\)", re.I | re.M)
 
@@ -119,6 +127,21 @@ def dateline_code63(text: str) -> str | None:
     return _site_slugs().get(site["slug"].lower()) if site else None
 
 
+def _listed(text_folded: str, mentions: list[Mention]) -> set[int]:
+    """Indexes of mentions inside an enumeration of LIST_MIN or more provinces ('A, B, C và D'): a
+    round-up list says nothing of what the article is about."""
+    out: set[int] = set()
+    run = [0] if mentions else []
+    for i in range(1, len(mentions) + 1):
+        if i < len(mentions) and LIST_JOIN_RE.fullmatch(text_folded, mentions[i - 1].end, mentions[i].start):
+            run.append(i)
+            continue
+        if len(run) >= LIST_MIN:
+            out.update(run)
+        run = [i]
+    return out
+
+
 def subject_code63(
     text: str, text_folded: str, title_end: int, mentions: list[Mention] | None = None
 ) -> str | None:
@@ -130,9 +153,15 @@ def subject_code63(
     if dateline:
         counts[dateline] += 3
         first_seen[dateline] = 0
-    for m in gazetteer().mentions(text_folded) if mentions is None else mentions:
-        counts[m.code63] += 3 if m.start < title_end else 1
+    found = gazetteer().mentions(text_folded) if mentions is None else mentions
+    listed = _listed(text_folded, found)
+    for i, m in enumerate(found):
         first_seen.setdefault(m.code63, m.start)
+        if i not in listed:
+            counts[m.code63] += 3 if m.start < title_end else 1
     if not counts:
         return None
-    return max(counts, key=lambda code: (counts[code], -first_seen[code]))
+    best = max(counts, key=lambda code: (counts[code], -first_seen[code]))
+    if counts[best] <= 1 and not PROVINCE_SELF_RE.search(text_folded):
+        return None  # named once, in passing, by a text that never speaks as a province: a national one
+    return best
