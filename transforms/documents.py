@@ -287,6 +287,8 @@ _SYLLABLE = re.compile(
 )
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _DROP_TONES = str.maketrans(dict.fromkeys(_TONE_MARKS))
+_STOP_CODA = re.compile(r"(?:ch|[ptc])$")
+_LEVEL_TONE_MARKS = "\u0300\u0303\u0309"  # huyền, ngã, hỏi
 # Letters, and what a wrong table turns letters into: Latin-1 symbols (¬ § ¸ …) and leftover
 # combining marks. A token with either is no syllable.
 _TOKEN = re.compile(r"(?:[^\W\d_]|[\u00a1-\u00bf\u0300-\u036f])+")
@@ -301,6 +303,8 @@ def _is_syllable(word: str) -> bool:
     if sum(decomposed.count(mark) for mark in _TONE_MARKS) > 1:
         return False
     toneless = unicodedata.normalize("NFC", decomposed.translate(_DROP_TONES))
+    if _STOP_CODA.search(toneless) and any(mark in decomposed for mark in _LEVEL_TONE_MARKS):
+        return False  # a syllable closed by p, t, c or ch takes only the sắc or nặng tone ("trùc" is none)
     return _SYLLABLE.fullmatch(toneless) is not None
 
 

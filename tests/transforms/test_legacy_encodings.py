@@ -144,3 +144,11 @@ def test_syllable_share() -> None:
     assert syllable_share("Tỉnh Đồng Tháp") == 1.0
     assert syllable_share("TØnh §ång Th¸p") == 0.0  # TCVN3 bytes read as Windows-1252
     assert syllable_share("only ascii") == 0.0
+
+
+def test_a_stop_closed_syllable_takes_only_a_rising_or_heavy_tone() -> None:
+    # "trực" read through the other table is "trùc": a syllable closed by c with a falling tone, which
+    # Vietnamese does not have, so the right table wins even with a single accented word.
+    sentence = "khuya khuya khuya khuya trực trực trực trực"
+    for encode in (encode_tcvn3, encode_vni):
+        assert decode_document(encode(sentence), ".txt").text == sentence
