@@ -70,3 +70,38 @@ def test_an_undated_text_written_after_the_merger_takes_the_merged_code() -> Non
     assert extract_facts(text.replace(" sau nhập tỉnh", "").replace("hai cấp", "")).province == Province(
         "91", "Kiên Giang"
     )
+
+
+def test_a_text_naming_only_its_districts_or_communes_takes_their_province() -> None:
+    before = "Chuyển đổi số ở TP.Vũng Tàu và huyện Côn Đảo: UBND thành phố triển khai ví điện tử."
+    assert extract_facts(before, published_date=date(2022, 5, 4)).province == Province(
+        "77", "Bà Rịa - Vũng Tàu"
+    )
+    # a name several provinces share is no clue
+    assert extract_facts("UBND huyện Châu Thành họp về chuyển đổi số.").province is None
+
+
+def test_after_the_merger_communes_name_the_merged_province() -> None:
+    text = "Phường Rạch Giá và đặc khu Phú Quốc triển khai chuyển đổi số, chính quyền địa phương hai cấp."
+    assert extract_facts(text).province == Province("91", "An Giang")
+
+
+def test_every_unit_in_the_shipped_list_belongs_to_a_known_province() -> None:
+    import csv
+
+    from transforms.extract.provinces import UNITS_CSV
+
+    codes = {(code, regime) for code, regime in _province_regimes()}
+    with UNITS_CSV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) > 3500
+    assert all((r["province_code"], r["regime"]) in codes for r in rows)
+
+
+def _province_regimes() -> list[tuple[str, str]]:
+    import csv
+
+    from transforms.extract.provinces import PROVINCES_CSV
+
+    with PROVINCES_CSV.open(encoding="utf-8") as fh:
+        return [(r["code"], r["regime"]) for r in csv.DictReader(fh)]

@@ -22,7 +22,7 @@ from transforms.extract.dates import published_date as printed_published_date
 from transforms.extract.legal import extract_legal_refs, legal_number_spans
 from transforms.extract.metrics import MetricContext, extract_metrics
 from transforms.extract.people import extract_people
-from transforms.extract.provinces import MERGER_DATE, Mention, gazetteer, subject_code63
+from transforms.extract.provinces import MERGER_DATE, Mention, gazetteer, subject_code63, unit_province
 from transforms.extract.rankings import RankContext, RankHit, extract_rankings, rank_hits, rank_list_spans
 from transforms.extract.sentences import split_sentences
 from transforms.extract.text import fold, squash
@@ -63,6 +63,12 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
         rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
     if national:
         code63 = None
+    elif code63 is None:  # no province named: its districts (or, after the merger, its communes) tell
+        unit = unit_province(text_folded, doc_date is not None and doc_date >= MERGER_DATE)
+        if unit is not None:
+            code63 = unit.code
+            doc_date = doc_date or (MERGER_DATE if unit.regime == 34 else None)
+            rankings = extract_rankings(replace(ranking_ctx, subject_code63=code63, doc_date=doc_date))
     excluded = _excluded_spans(text_folded, hits)
     metrics = extract_metrics(MetricContext(text, text_folded, sentences, excluded))
     return Extraction(

@@ -17,12 +17,23 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from transforms.extract.text import WB_R, alternatives, fold, guarded_alternation
+from transforms.extract.text import WB_R, alternation, alternatives, fold, guarded_alternation
 from transforms.model import Province
 
 PROVINCES_CSV = Path(__file__).parents[1] / "provinces" / "provinces.csv"
 ALIASES_CSV = Path(__file__).with_name("data") / "province_aliases.csv"
 DATELINES_CSV = Path(__file__).with_name("data") / "datelines.csv"
+UNITS_CSV = Path(__file__).parents[1] / "provinces" / "admin_units.csv"
+# How a text writes each kind of administrative unit before its name ("TP.Vũng Tàu", "thị xã Phú Mỹ").
+UNIT_PREFIXES = {
+    "huyện": r"huyện",
+    "quận": r"quận",
+    "thị xã": r"thị\s+xã",
+    "thành phố": r"(?:thành\s+phố|tp\.?)",
+    "xã": r"(?<!thị )xã",
+    "phường": r"phường",
+    "đặc khu": r"đặc\s+khu",
+}
 MERGER_DATE = date(2025, 7, 1)
 # "Chủ tịch Hồ Chí Minh" is a person; the city is always written with its prefix (in the alias list).
 _NOT_BARE = {"Hồ Chí Minh"}
@@ -165,3 +176,45 @@ def subject_code63(
     if counts[best] <= 1 and not PROVINCE_SELF_RE.search(text_folded):
         return None  # named once, in passing, by a text that never speaks as a province: a national one
     return best
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPlace:
+    """A province known from one of its districts or communes, in the regime the unit belongs to."""
+
+    code: str
+    regime: int
+
+
+@lru_cache(maxsize=2)
+def _units(regime: str) -> tuple[re.Pattern[str], dict[tuple[str, str], str]]:
+    """The districts (63 regime) or communes and wards (34 regime) whose name, with its kind, is one
+    province's only: a name several provinces share ('huyện Châu Thành') says nothing."""
+    owners: dict[tuple[str, str], set[str]] = {}
+    with UNITS_CSV.open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["regime"] == regime:
+                owners.setdefault((r["unit_type"], _key(fold(r["name"]))), set()).add(r["province_code"])
+    unique = {key: codes.pop() for key, codes in owners.items() if len(codes) == 1}
+    branches = []
+    for kind, prefix in UNIT_PREFIXES.items():
+        names = [name for k, name in unique if k == kind]
+        if names:
+            group = "_".join(kind.split())
+            branches.append(rf"(?P<{group}>{prefix})\s*(?P<{group}_name>{alternation(names)})")
+    return re.compile(r"(?<![\w])(?:" + "|".join(branches) + r")" + WB_R), unique
+
+
+def unit_province(text_folded: str, after_merger: bool) -> UnitPlace | None:
+    """The province of the districts (before the merger) or communes (after it) a text names when it
+    names no province: the one named most, if one is."""
+    regime = "34" if after_merger else "63"
+    pattern, unique = _units(regime)
+    counts: Counter[str] = Counter()
+    for m in pattern.finditer(text_folded):
+        group = next(g for g, v in m.groupdict().items() if v is not None and not g.endswith("_name"))
+        counts[unique[(group.replace("_", " "), _key(m[group + "_name"]))]] += 1
+    if not counts:
+        return None
+    (best, n), *rest = counts.most_common(2)
+    return None if rest and rest[0][1] == n else UnitPlace(best, int(regime))
