@@ -33,9 +33,9 @@ def test_repeated_caption_counts_once_and_offsets_point_at_raw() -> None:
     assert f"{caption}\n{caption}\n"[m.span.start : m.span.end] == m.raw == "100%"
 
 
-def test_money_keeps_its_reporting_unit() -> None:
+def test_money_is_fully_expanded_into_dong() -> None:
     metric = extract_facts("Tổng vốn đầu tư là 250 tỷ đồng.").metrics[0]
-    assert (metric.value, metric.unit) == (250, "tỷ đồng")
+    assert (metric.value, metric.unit, metric.raw) == (250_000_000_000, "đồng", "250 tỷ đồng")
 
 
 def test_any_lower_case_noun_counts_but_not_time_rank_or_function_words() -> None:

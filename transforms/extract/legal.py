@@ -43,6 +43,13 @@ ISSUER_RE = re.compile(
     r"Ban Chấp hành Đảng bộ tỉnh|Ban Thường vụ Tỉnh ủy|Tỉnh ủy|HĐND tỉnh|Hội đồng nhân dân tỉnh|UBND tỉnh|"
     r"Ủy ban nhân dân tỉnh|Quốc hội|Bộ [A-ZĐ][\w&]*(?:\s+(?:và\s+)?[A-ZĐ][\w&]*)*))"
 )
+# A document's own number opens its header: "Số: 37/KH-UBND", the code after the slash its kind.
+KIND_BY_CODE = {"kh": "Kế hoạch", "qđ": "Quyết định", "qd": "Quyết định", "nq": "Nghị quyết", "ct": "Chỉ thị",
+                "bc": "Báo cáo", "tb": "Thông báo", "hd": "Hướng dẫn", "ttr": "Tờ trình"}  # fmt: skip
+OWN_NUMBER_RE = re.compile(
+    r"^[ \t]*số[ \t]*:[ \t]*(?P<num>\d{1,5}/(?P<code>" + "|".join(KIND_BY_CODE) + r")-[\wđ&.-]+)", re.M
+)
+HEADER_CHARS = 1500
 # The number's suffix names who issued it (…/NQ-CP, …/QĐ-TTg, …-NQ/TU).
 ISSUER_BY_SUFFIX = {"CP": "Chính phủ", "TTG": "Thủ tướng Chính phủ", "TW": "Ban Chấp hành Trung ương",
                     "TU": "Tỉnh ủy", "UBND": "UBND", "HĐND": "HĐND", "QH": "Quốc hội"}  # fmt: skip
@@ -51,6 +58,9 @@ ISSUER_BY_SUFFIX = {"CP": "Chính phủ", "TTG": "Thủ tướng Chính phủ", 
 def extract_legal_refs(text: str, text_folded: str, sentences: list[Sentence]) -> list[LegalRef]:
     """One entry per (kind, number), first mention's evidence, issue date from any mention."""
     found: dict[tuple[str, str], LegalRef] = {}
+    own = own_number(text, text_folded, sentences)
+    if own is not None:
+        found[(own.kind, own.number.upper())] = own
     for s in sentences:
         for m in LEGAL_RE.finditer(text_folded, s.start, s.end):
             kind = _KIND_BY_FOLD[" ".join(m["kind"].split())]
@@ -65,6 +75,20 @@ def extract_legal_refs(text: str, text_folded: str, sentences: list[Sentence]) -
                 span = old.span if old else Span(s.evidence, m.start(), m.end())
                 found[key] = LegalRef(kind, number, issued, issuer or (old.issuer if old else None), span)
     return list(found.values())
+
+
+def own_number(text: str, text_folded: str, sentences: list[Sentence]) -> LegalRef | None:
+    """An administrative document's own number in its header ('Số: 37/KH-UBND'), its kind told by the
+    number's code (KH: Kế hoạch, QĐ: Quyết định, BC: Báo cáo ...)."""
+    m = OWN_NUMBER_RE.search(text_folded, 0, HEADER_CHARS)
+    if m is None:
+        return None
+    kind = KIND_BY_CODE[m["code"]]
+    s = next((s for s in sentences if s.start <= m.start("num") < s.end), None)
+    span = Span(s.evidence if s else m.group().strip(), m.start("num"), m.end("num"))
+    return LegalRef(
+        kind, text[m.start("num") : m.end("num")], None, _issuer(text, m.end(), m["num"].upper()), span
+    )
 
 
 def legal_number_spans(text_folded: str) -> list[tuple[int, int]]:

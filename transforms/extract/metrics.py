@@ -34,10 +34,13 @@ NOT_AMOUNT_BEFORE_RE = re.compile(
     r"|quyết định|nghị quyết|nghị định|thông tư|chỉ thị|kế hoạch|công văn|đề án|luật|ban chỉ đạo)\s*:?\s*"
     r"|[-–/.,:]|\d\s*[-–]\s*)$"
 )
+# A day/month right after these is a date ("ngày 11/11", "sáng 12/12"), whatever noun follows.
+DATE_CUE_BEFORE_RE = re.compile(r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|từ|đến|tới)\s*$")
 GLUED_AFTER_RE = re.compile(r"^(?:[-–/.]\d|\s*[-–]\s*\d)")
 # Used with .match(text, pos, endpos) (no copy of the rest of the sentence), so no '^'.
 SUPERLATIVE_RE = re.compile(r"[^;.:]{0,60}?(?:cao nhất|thấp nhất|dẫn đầu|đứng đầu|tốt nhất|xuất sắc nhất)")
 RATE_BASE_RE = re.compile(r"(?:trên|/)\s*$")
+PER_CAPITA_UNITS = ("dân", "dân số")  # "trên 1.000 người" is "more than 1,000 people"
 DENOMINATOR_BEFORE_RE = re.compile(r"(?:trên|trong|dẫn đầu|đứng đầu|cả|xếp hạng)\s+$")
 DIGIT_RE = re.compile(r"\d")
 YEAR_SHAPED_RE = re.compile(r"(?:19|20)\d{2}")
@@ -162,9 +165,7 @@ def _quantities(
             continue
         if unit_text and _is_rate_base_or_denominator(ctx.text_folded, s.start, start, m["x"], unit_text):
             continue
-        value = parse_amount(m["x"], m["scale"])
-        if m["scale"] and unit_text == "đồng":  # "500 tỷ đồng": money is reported in "tỷ đồng"
-            value, unit_text = parse_amount(m["x"]), f"{m['scale']} đồng"
+        value = parse_amount(m["x"], m["scale"])  # "8 tỷ đồng" is 8,000,000,000 đồng: values fully expanded
         unit_text = unit_text or _unit_before(ctx.text, s.start, start)
         raw_end = unit[1] if unit else end
         subject = _subject(ctx.text, s.start, start, raw_end, s.end) or unit_text
@@ -183,7 +184,9 @@ def _is_amount(ctx: MetricContext, s: Sentence, m: re.Match[str]) -> bool:
     if is_decimal(x) and not m["scale"]:
         return False  # "0,8340" scores, "4.0" versions, "18.2" dates: counts are whole numbers
     if m["y"] and _looks_like_date(x, m["y"]):
-        return False
+        # "12/12 huyện, thị xã", "11/11 xã": a count of a listed unit noun, unless a date cue precedes
+        counted = not YEAR_SHAPED_RE.fullmatch(m["y"]) and _unit_at(ctx, m.end(), any_noun=False)
+        return bool(counted) and not DATE_CUE_BEFORE_RE.search(before)
     if YEAR_SHAPED_RE.fullmatch(x) and not m["y"]:
         # a year-shaped number needs a real unit noun: "DTI 2021 không phải là ..." is a year
         return bool(_unit_at(ctx, m.end(), any_noun=False)) and not YEAR_WORD_BEFORE_RE.search(before)
@@ -221,6 +224,8 @@ def _is_rate_base_or_denominator(text_folded: str, s_start: int, start: int, x: 
     ):
         return True  # "xếp thứ nhất trên 34 tỉnh", "dẫn đầu 63 tỉnh"
     prior = text_folded[max(s_start, start - 40) : start]
+    if RATE_BASE_RE.search(before) and unit.lower() in PER_CAPITA_UNITS:
+        return True  # "số doanh nghiệp công nghệ số trên 1.000 dân": the base of a rate
     return bool(RATE_BASE_RE.search(before)) and bool(RATE_PHRASE_BEFORE_RE.search(prior))
 
 
