@@ -16,22 +16,25 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from bench.baseline import extract_baseline
 from cds.settings import PROJECT_ROOT
-from cds.sources import list_report_files
+from cds.sources import list_report_files, read_sidecar, today
 from transforms.contract import contract_record
 from transforms.documents import DocumentError, decode_document
 from transforms.extract import extract_facts
+from transforms.sidecar import combine
 
 SHARED = PROJECT_ROOT.parent / "shared"
-GOLD_SETS = ("seeds", "devset")
+GOLD_SETS = ("seeds", "devset", "devset2")
 CATEGORIES = ("rankings", "percents", "quantities", "people", "legal_refs")
-Document = tuple[str, str]  # (source path, normalised text)
-Reader = Callable[[str, str], dict[str, Any]]
+# (source path, normalised text, published date from the sidecar, page metadata or URL, as `cds extract`)
+Document = tuple[str, str, date | None]
+Reader = Callable[[str, str, date | None], dict[str, Any]]
 
 
 def load_scorer() -> ModuleType:
@@ -49,21 +52,23 @@ def documents(folder: Path) -> list[Document]:
     for relative in list_report_files(folder):
         path = folder / relative
         with contextlib.suppress(DocumentError):
-            found.append((str(path), decode_document(path.read_bytes(), path.suffix).text))
+            document = decode_document(path.read_bytes(), path.suffix)
+            meta = combine(read_sidecar(path)[0], document.meta, today())
+            found.append((str(path), document.text, meta.published_date))
     return found
 
 
-def ours(source: str, text: str) -> dict[str, Any]:
-    return contract_record(source, None, extract_facts(text), None)
+def ours(source: str, text: str, published: date | None) -> dict[str, Any]:
+    return contract_record(source, None, extract_facts(text, published_date=published), None)
 
 
-def baseline(source: str, text: str) -> dict[str, Any]:
+def baseline(source: str, text: str, _published: date | None) -> dict[str, Any]:
     record = contract_record(source, None, None, None)
     record["metrics"] = [{"kind": f.kind, "value": f.value, "unit": f.unit} for f in extract_baseline(text)]
     return record
 
 
-def ner_people(source: str, text: str) -> dict[str, Any]:
+def ner_people(source: str, text: str, _published: date | None) -> dict[str, Any]:
     from underthesea import ner  # GPL peer, `peers` group only
 
     record = contract_record(source, None, None, None)
@@ -94,7 +99,7 @@ def run_reader(reader: Reader, docs: Sequence[Document]) -> tuple[list[dict[str,
     if docs:
         reader(*docs[0])
     started = time.perf_counter()
-    records = [reader(source, text) for source, text in docs]
+    records = [reader(*doc) for doc in docs]
     elapsed = time.perf_counter() - started
     return records, len(docs) / elapsed if elapsed else float("inf")
 
@@ -111,7 +116,7 @@ def main() -> int:
         print(f"{SHARED} is absent: nothing to score against.")
         return 0
     scorer = load_scorer()
-    header = ["set", "extractor", "overall", *CATEGORIES, "province", "event date", "reports/s"]
+    header = ["set", "extractor", "overall", *CATEGORIES, "province", "event date", "targets", "reports/s"]
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     for name in GOLD_SETS:
@@ -130,6 +135,7 @@ def main() -> int:
                         *cells,
                         f"{result['province_accuracy']:.3f}",
                         f"{result['event_date_accuracy']:.3f}",
+                        f"{result['targets']['f1']:.3f}" if "targets" in result else "—",
                         f"{rate:,.1f}",
                     ]
                 )
