@@ -34,6 +34,8 @@ RANK_SCHEMA: dict[str, pl.DataType] = {
     "pillar": pl.String(),
     "rank": pl.Int32(),
     "out_of": pl.Int32(),
+    # The province table (63 or 34) the rank was read in: province_code is a code of that regime.
+    "regime": pl.Int32(),
     "score": pl.Float64(),
     **SPAN_SCHEMA,
 }
@@ -140,6 +142,7 @@ def _ranking_row(doc_id: str, _doc_province: str | None, r: Ranking) -> Row:
         "pillar": r.pillar,
         "rank": r.rank,
         "out_of": r.out_of,
+        "regime": r.regime,
         "score": r.score,
         **_span(r.span),
     }

@@ -107,8 +107,9 @@ class CatalogData:
 
     row_counts: dict[str, int]
     previews: dict[str, pl.DataFrame]  # table → its first PREVIEW_ROWS rows
-    province_totals: pl.DataFrame  # province_code, table_name, facts
-    province_names: pl.DataFrame  # province_code, province_name: every name the facts give a code
+    province_pages: pl.DataFrame  # province_code, province_regime, label, page: where each province is shown
+    province_totals: pl.DataFrame  # page, table_name, facts
+    province_names: pl.DataFrame  # page, province_name: every name the facts give a page's provinces
     latest_facts: dict[str, pl.DataFrame]  # fact table → each province's latest PROVINCE_PAGE_ROWS rows
     dti_ranks: pl.DataFrame  # every rank, without evidence text
     latest_indicator_figures: pl.DataFrame  # each province's latest figure per indicator
@@ -121,9 +122,12 @@ def read_catalog_data(con: duckdb.DuckDBPyConnection) -> CatalogData:
     release's open-data DuckDB file, or registered frames)."""
     tables = (*FACT_TABLES, *OTHER_TABLES)  # constants: safe to format into SQL
     page_rows: dict[str, object] = {"page_rows": PROVINCE_PAGE_ROWS}
+    # A temporary view (the release file is opened read-only): the other catalog queries join it.
+    con.execute("create or replace temp view province_pages as " + read_sql("catalog/province_pages.sql"))
     return CatalogData(
         row_counts={t: int(query_frame(con, f"select count(*) as n from {t}")["n"][0]) for t in tables},
         previews={t: query_frame(con, f"select * from {t} limit {PREVIEW_ROWS}") for t in tables},
+        province_pages=query_frame(con, "select * from province_pages"),
         province_totals=query_frame(con, read_sql("catalog/province_totals.sql")),
         province_names=query_frame(con, read_sql("catalog/province_names.sql")),
         latest_facts={
@@ -156,7 +160,7 @@ def write_catalog(
         "licence": LICENSE,
     }
     provinces = _province_summaries(data)
-    dti_chart = _dti_overall_chart(release_dir, data.dti_ranks, data.provinces)
+    dti_chart = _dti_overall_chart(release_dir, data.dti_ranks)
     indicator_charts = _indicator_charts(release_dir, data.latest_indicator_figures, data.indicators)
     written += [
         release_dir / c for chart in (dti_chart, *indicator_charts) if chart for c in (chart.svg, chart.csv)
@@ -192,11 +196,11 @@ def write_catalog(
         page(f"datasets/{dataset['name']}.html", "dataset.html", dataset=dataset, open_data_db=OPEN_DATA_DB)
     page("provinces/index.html", "provinces.html", provinces=provinces)
     for province in provinces:
-        chart = _pillar_chart(release_dir, province["code"], data.dti_ranks)
+        chart = _pillar_chart(release_dir, province, data.dti_ranks)
         if chart:
             written += [release_dir / chart.svg, release_dir / chart.csv]
-        facts = _province_facts(data, province["code"])
-        page(f"provinces/{province['code']}.html", "province.html", province=province, chart=chart, **facts)
+        facts = _province_facts(data, province["page"])
+        page(f"provinces/{province['page']}.html", "province.html", province=province, chart=chart, **facts)
     page("indicators.html", "indicators.html", charts=indicator_charts)
     return written
 
@@ -212,9 +216,9 @@ def quality_from_report(report: QualityReport) -> dict[str, object]:
         "quarantined_rows": quarantined["row_key"].n_unique() if "row_key" in quarantined.columns else 0,
     }
     if CONFLICTS_FINDING in report.findings:
-        conflicts = report.findings[CONFLICTS_FINDING]  # one row per competing rank of a key
-        keys = ["province_code", "edition_year", "pillar", "out_of"]
-        quality["conflicts"] = conflicts.select(keys).n_unique() if conflicts.height else 0
+        # One row per conflict (a province, regime, edition and pillar with competing ranks): the
+        # count shown is the number of rows of quality/no_conflicting_ranks.csv.
+        quality["conflicts"] = report.findings[CONFLICTS_FINDING].height
     return quality
 
 
@@ -311,40 +315,62 @@ def _vi_number(value: float | int | None) -> str:
 
 
 def _province_summaries(data: CatalogData) -> list[dict[str, Any]]:
-    """Every province code that has at least one fact, with its names and fact counts."""
+    """Every province page that has at least one fact: its label, GSO code, regimes, fact counts, the
+    filter that selects its rows in the published tables, and the former provinces merged into it."""
     counts: dict[str, dict[str, int]] = {}
-    for code, table, n in data.province_totals.drop_nulls("province_code").iter_rows():
-        counts.setdefault(code, dict.fromkeys(FACT_TABLES, 0))[table] = n
-    names = _province_names(data.provinces)
+    for page, table, n in data.province_totals.drop_nulls("page").iter_rows():
+        counts.setdefault(page, dict.fromkeys(FACT_TABLES, 0))[table] = n
+    pages = data.province_pages.sort("province_regime")  # the current (34) province first
+    summaries = []
+    for page in sorted(counts):
+        rows = pages.filter(pl.col("page") == page)
+        code = rows["province_code"][0] if rows.height else page
+        regimes = sorted(set(rows["province_regime"].to_list()), reverse=True)
+        former_province = page != code  # a merged former province's own page ("63-24")
+        summaries.append(
+            {
+                "page": page,
+                "code": code,
+                "name": _display_name(page, rows, data.province_names),
+                "former_province": former_province,
+                "counts": counts[page],
+                "former": _former_pages(data.province_pages, code, regimes, counts),
+            }
+        )
+    return summaries
+
+
+def _display_name(page: str, rows: pl.DataFrame, named_in_facts: pl.DataFrame) -> str:
+    """The page's labels (one province can have two names across the merger: "Huế / Thừa Thiên
+    Huế"); a page whose province is not in the provinces table takes the names its facts give."""
+    known = rows["label"].to_list()
+    if not known:
+        known = named_in_facts.filter(pl.col("page") == page)["province_name"].to_list()
+    return " / ".join(dict.fromkeys(known)) or page
+
+
+def _former_pages(
+    pages: pl.DataFrame, code: str, regimes: list[int], counts: dict[str, dict[str, int]]
+) -> list[dict[str, str]]:
+    """The former provinces a current province was formed from that have pages of their own."""
+    if 34 not in regimes:
+        return []
+    merged = pages.filter(pl.col("page").str.starts_with("63-") & (pl.col("current_page") == code))
     return [
-        {"code": code, "name": _display_name(code, names, data.province_names), "counts": counts[code]}
-        for code in sorted(counts)
+        {"page": page, "label": label}
+        for page, label in merged.sort("label").select("page", "label").iter_rows()
+        if page in counts
     ]
 
 
-def _province_names(provinces: pl.DataFrame) -> dict[tuple[str, str], str]:
-    """Names by (code, regime): codes repeat across the 63- and 34-province regimes."""
-    return {
-        (code, regime): name
-        for code, regime, name in provinces.select("province_code", "regime", "name").iter_rows()
-    }
-
-
-def _display_name(code: str, names: dict[tuple[str, str], str], named_in_facts: pl.DataFrame) -> str:
-    known = [names[(code, regime)] for regime in ("34", "63") if (code, regime) in names]
-    if not known:
-        known = named_in_facts.filter(pl.col("province_code") == code)["province_name"].to_list()
-    return " / ".join(dict.fromkeys(known)) or code
-
-
-def _province_facts(data: CatalogData, code: str) -> dict[str, Any]:
-    """A province's latest facts per table (chosen and numbered in SQL) and its totals."""
+def _province_facts(data: CatalogData, page: str) -> dict[str, Any]:
+    """A province page's latest facts per table (chosen and numbered in SQL) and its totals."""
     totals = dict.fromkeys(FACT_TABLES, 0) | {
-        table: n for _, table, n in data.province_totals.filter(pl.col("province_code") == code).iter_rows()
+        table: n for _, table, n in data.province_totals.filter(pl.col("page") == page).iter_rows()
     }
 
     def rows(table: str) -> list[dict[str, Any]]:
-        facts = data.latest_facts[table].filter(pl.col("province_code") == code)
+        facts = data.latest_facts[table].filter(pl.col("page") == page)
         return facts.sort("page_order").to_dicts()
 
     labels = dict(data.indicators.select("indicator_code", "label_vi").iter_rows())
@@ -379,18 +405,26 @@ def consensus_ranks(ranks: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     return chosen.join(reported, on=list(keys)).drop("votes", "latest").sort(list(keys))
 
 
-def _dti_overall_chart(release_dir: Path, dti: pl.DataFrame, provinces: pl.DataFrame) -> Chart | None:
+def _dti_overall_chart(release_dir: Path, dti: pl.DataFrame) -> Chart | None:
     """Overall rank over editions, one labelled line per province ranked in two editions or more
-    (a single rank is no trend, and fewer lines stay tellable apart); one panel per denominator,
-    because ranks out of 63 and out of 34 are not on one scale."""
-    series = ["province_code", "out_of"]
-    stated = dti.filter((pl.col("pillar") == "overall") & pl.col("out_of").is_not_null())
-    ranked = consensus_ranks(stated, [*series, "edition_year"])
+    of one ranking (a single rank is no trend, and fewer lines stay tellable apart); one panel per
+    ranking, because ranks among the 63 former provinces and among the 34 merged ones are not on one
+    scale, and a code names a different province in each (15: Yên Bái (cũ), Lào Cai)."""
+    series = ["province_code", "province_regime"]
+    overall = dti.filter((pl.col("pillar") == "overall") & pl.col("province_regime").is_not_null())
+    ranked = consensus_ranks(overall, [*series, "edition_year"])
     lines = ranked.filter(pl.col("edition_year").n_unique().over(series) >= 2)
     if lines.is_empty():
         return None
-    points = _with_regime_names(lines, provinces).with_columns(
-        (pl.col("edition_year") == pl.col("edition_year").max().over(series)).alias("last")
+    labels = overall.select(
+        *series,
+        pl.coalesce("label", "province_name", "province_code").alias("province"),
+        pl.col("province_regime").alias("out_of"),
+    ).unique(series)
+    points = (
+        lines.join(labels, on=series)
+        .with_columns((pl.col("edition_year") == pl.col("edition_year").max().over(series)).alias("last"))
+        .sort("province", "edition_year")
     )
     panels = [
         _rank_panel(points.filter(pl.col("out_of") == n), n)
@@ -402,22 +436,18 @@ def _dti_overall_chart(release_dir: Path, dti: pl.DataFrame, provinces: pl.DataF
         f"qua các kỳ {first}–{last}; trục tung đảo ngược, hạng 1 (tốt nhất) ở trên cùng. "
         "Overall DTI rank by province and edition, best at the top; the data is in the table below."
     )
-    data = points.select("province", "province_code", "edition_year", "rank", "out_of", "reported", "reports")
+    data = points.select(
+        "province",
+        "province_code",
+        "province_regime",
+        "edition_year",
+        "rank",
+        "out_of",
+        "reported",
+        "reports",
+    )
     title = "Thứ hạng DTI tổng thể / Overall DTI rank"
     return _render(release_dir, "dti_overall", {"hconcat": panels}, data, title, alt)
-
-
-def _with_regime_names(points: pl.DataFrame, provinces: pl.DataFrame) -> pl.DataFrame:
-    """Name each point as the province its code meant in the ranking's regime (63 or 34)."""
-    names = provinces.select(
-        "province_code", pl.col("regime").cast(pl.Int64).alias("out_of"), pl.col("name").alias("province")
-    )
-    named = points.with_columns(pl.col("out_of").cast(pl.Int64)).join(
-        names, on=["province_code", "out_of"], how="left"
-    )
-    return named.with_columns(pl.col("province").fill_null(pl.col("province_code"))).sort(
-        "province", "edition_year"
-    )
 
 
 def _rank_panel(points: pl.DataFrame, out_of: int) -> dict[str, Any]:
@@ -456,16 +486,26 @@ def _rank_panel(points: pl.DataFrame, out_of: int) -> dict[str, Any]:
     }
 
 
-def _pillar_chart(release_dir: Path, code: str, dti: pl.DataFrame) -> Chart | None:
-    """The pillar ranks of a province's latest edition that states more than one pillar."""
-    ranks = dti.filter((pl.col("province_code") == code) & pl.col("edition_year").is_not_null())
-    per_edition = ranks.group_by("edition_year").agg(pl.col("pillar").n_unique().alias("pillars"))
-    editions = per_edition.filter(pl.col("pillars") > 1)["edition_year"]
-    if editions.is_empty():
+def _pillar_chart(release_dir: Path, province: dict[str, Any], dti: pl.DataFrame) -> Chart | None:
+    """The pillar ranks of a province page's latest ranking (edition, and table of 63 or 34) that
+    states more than one pillar; the axis is out of that table's number of provinces."""
+    page = province["page"]
+    ranks = dti.filter(
+        (pl.col("page") == page)
+        & pl.col("edition_year").is_not_null()
+        & pl.col("province_regime").is_not_null()
+    )
+    rankings = (
+        ranks.group_by("edition_year", "province_regime")
+        .agg(pl.col("pillar").n_unique().alias("pillars"))
+        .filter(pl.col("pillars") > 1)
+        # the latest edition; ranked both ways, the ranking with more pillars, then the current one
+        .sort(["edition_year", "pillars", "province_regime"], descending=[True, True, False])
+    )
+    if rankings.is_empty():
         return None
-    edition = int(editions.max())  # type: ignore[arg-type]
-    latest = ranks.filter(pl.col("edition_year") == edition)
-    out_of = int(latest["out_of"].max() or 63)  # type: ignore[arg-type]
+    edition, out_of = (int(v) for v in rankings.row(0)[:2])
+    latest = ranks.filter((pl.col("edition_year") == edition) & (pl.col("province_regime") == out_of))
     points = consensus_ranks(latest, ["pillar"]).with_columns(
         pl.col("pillar")
         .replace_strict({k: f"{vi} / {en}" for k, (vi, en) in PILLARS.items()}, default=pl.col("pillar"))
@@ -473,15 +513,18 @@ def _pillar_chart(release_dir: Path, code: str, dti: pl.DataFrame) -> Chart | No
     )
     spec = _pillar_spec(points, edition, out_of)
     alt = (
-        f"Biểu đồ cột: thứ hạng {points.height} trụ cột DTI năm {edition} của tỉnh mã {code} "
-        f"(trên {out_of} tỉnh; cột ngắn hơn là tốt hơn). "
-        f"Pillar ranks for edition {edition}; shorter bars are better; the data is in the table below."
+        f"Biểu đồ cột: thứ hạng {points.height} trụ cột DTI năm {edition} của {province['name']} "
+        f"(mã {province['code']}, trên {out_of} tỉnh; cột ngắn hơn là tốt hơn). "
+        f"Pillar ranks for edition {edition} out of {out_of} provinces; shorter bars are better; "
+        "the data is in the table below."
     )
     data = points.select("pillar", "label", "rank", "reported", "reports").with_columns(
         pl.lit(edition).alias("edition_year"), pl.lit(out_of).alias("out_of")
     )
-    title = f"Hồ sơ trụ cột DTI {edition} / DTI pillar profile {edition}"
-    return _render(release_dir, f"pillars_{code}", spec, data, title, alt)
+    title = (
+        f"Hồ sơ trụ cột DTI {edition} (trên {out_of} tỉnh) / DTI pillar profile {edition} (out of {out_of})"
+    )
+    return _render(release_dir, f"pillars_{page}", spec, data, title, alt)
 
 
 def _pillar_spec(points: pl.DataFrame, edition: int, out_of: int) -> dict[str, Any]:
@@ -512,7 +555,7 @@ def _pillar_spec(points: pl.DataFrame, edition: int, out_of: int) -> dict[str, A
 def _indicator_charts(release_dir: Path, metrics: pl.DataFrame, indicators: pl.DataFrame) -> list[Chart]:
     """A bar chart per indicator reported by enough provinces: each province's latest figure."""
     coded = metrics.filter(pl.col("indicator_code").is_not_null() & pl.col("province_code").is_not_null())
-    reach = coded.group_by("indicator_code").agg(pl.col("province_code").n_unique().alias("provinces"))
+    reach = coded.group_by("indicator_code").agg(pl.col("page").n_unique().alias("provinces"))
     chosen = (
         reach.filter(pl.col("provinces") >= MIN_INDICATOR_PROVINCES)
         .sort(["provinces", "indicator_code"], descending=[True, False])["indicator_code"]
@@ -529,12 +572,13 @@ def _indicator_chart(
     release_dir: Path, code: str, facts: pl.DataFrame, label: dict[str, Any] | None
 ) -> Chart:
     latest = facts.sort(["document_date", "value"], descending=True, nulls_last=True).unique(
-        "province_code", keep="first", maintain_order=True
+        "page", keep="first", maintain_order=True
     )
     data = latest.select(
-        # Codes, not names, identify provinces: one name may hold two codes across the 2025 merger.
-        pl.format("{} ({})", pl.col("province_name").fill_null("?"), "province_code").alias("province"),
+        # Labels no two provinces share: "Bắc Ninh (cũ)" (code 27, until the merger) is not "Bắc Ninh" (24).
+        pl.coalesce("label", "province_name", "province_code").alias("province"),
         "province_code",
+        "province_regime",
         "value",
         "unit",
         "document_date",

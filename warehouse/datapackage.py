@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from expectations.contracts import Contract
+from expectations.contracts import Column, Contract
 
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -32,7 +32,7 @@ def _resource(contract: Contract) -> dict[str, Any]:
                 "type": col.type,
                 "title": col.vi,
                 "description": f"{col.vi} / {col.en}",
-                **({"constraints": {"required": True}} if col.not_null else {}),
+                **_constraints(col),
             }
             for col in contract.columns
         ],
@@ -57,3 +57,13 @@ def _resource(contract: Contract) -> dict[str, Any]:
         "description": f"{contract.description.vi}\n\n{contract.description.en}",
         "schema": schema,
     }
+
+
+def _constraints(col: Column) -> dict[str, Any]:
+    """Required columns and closed value lists (a province regime is 63 or 34) as Frictionless constraints."""
+    constraints: dict[str, Any] = {}
+    if col.not_null:
+        constraints["required"] = True
+    if col.accepted_values is not None:
+        constraints["enum"] = list(col.accepted_values)
+    return {"constraints": constraints} if constraints else {}

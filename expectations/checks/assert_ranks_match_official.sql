@@ -16,7 +16,10 @@ join core.ref_dti_official as o
     on o.province_code = r.province_code
    and o.edition_year = r.edition_year
    and o.pillar = r.pillar
-   and coalesce(r.out_of, o.out_of) = o.out_of
 join audit.dim_document as d on d.doc_id = r.doc_id
 where o.rank is not null and o.rank <> r.rank
+  -- the reference ranks the province table it was published in: compare within the same regime
+  and (o.out_of is null
+       or o.out_of = province_regime_of_rank(
+           r.regime, r.out_of, r.edition_year, coalesce(d.published_date, d.event_date)))
 order by r.province_code, r.edition_year, r.pillar

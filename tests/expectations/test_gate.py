@@ -157,12 +157,12 @@ def test_conflicting_ranks_in_two_documents_are_reported_naming_both(settings: S
     )
 
     assert gate.passed
-    conflicts = gate.findings["no_conflicting_ranks"]
-    assert conflicts.select("province_code", "edition_year", "pillar", "rank", "documents").rows() == [
-        ("86", 2022, "overall", 30, 1),
-        ("86", 2022, "overall", 31, 1),
+    conflicts = gate.findings["no_conflicting_ranks"]  # one row per conflict, naming both ranks
+    columns = ("province_code", "province_regime", "province_name", "edition_year", "pillar")
+    assert conflicts.select(*columns, "ranks_stated", "documents").rows() == [
+        ("86", 63, "Vĩnh Long", 2022, "overall", "30 (1); 31 (1)", 2)
     ]
-    assert conflicts.get_column("source_paths").to_list() == ["a.txt", "b.txt"]
+    assert conflicts.get_column("source_paths").to_list() == ["a.txt | b.txt"]
 
 
 def test_ranks_are_reconciled_with_the_official_dti_results(settings: Settings) -> None:

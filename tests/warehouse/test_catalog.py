@@ -58,6 +58,7 @@ def fact(province: str, name: str, raw_text: str, evidence: str, path: str, **va
     return {
         "fact_id": f"{path}:{raw_text}",
         "province_code": province,
+        "province_regime": 63,
         "province_name": name,
         "doc_id": "a" * 64,
         "source_path": path,
@@ -76,7 +77,7 @@ def rank(province: str, name: str, year: int, pillar: str, value: int, path: str
     return fact(province, name, raw, evidence, path, edition_year=year, pillar=pillar, rank=value, out_of=63)
 
 
-def percent(province: str, name: str, value: float) -> dict[str, Any]:
+def percent(province: str, name: str, value: float, regime: int = 63) -> dict[str, Any]:
     raw = f"{value:g}%".replace(".", ",")
     evidence = f"Tỷ lệ hồ sơ trực tuyến của {name} đạt {raw}."
     return fact(
@@ -90,6 +91,7 @@ def percent(province: str, name: str, value: float) -> dict[str, Any]:
         unit="%",
         subject="tỷ lệ hồ sơ trực tuyến",
         indicator_code="dossier_online_pct",
+        province_regime=regime,
     )
 
 
@@ -139,7 +141,7 @@ def tables() -> dict[str, pl.DataFrame]:
         ],
         "metrics": [
             percent("86", "Vĩnh Long", 98.5),
-            percent("46", "Huế", 90.2),
+            percent("46", "Huế", 90.2, regime=34),
             percent("22", "Quảng Ninh", 50),
         ],
         "officials": [
@@ -341,14 +343,14 @@ def test_quality_figures_come_from_the_gate_report() -> None:
     report = QualityReport(
         checks=pl.DataFrame({"check": ["a", "b", "c"], "success": [True, True, False]}),
         quarantined=pl.DataFrame({"row_key": ["r1", "r1", "r2"]}),
-        findings={  # two ranks competing for one key are one conflict
+        findings={  # one row per conflict: two ranks competing for one key are one conflict
             "no_conflicting_ranks": pl.DataFrame(
                 {
-                    "province_code": ["86", "86"],
-                    "edition_year": [2022, 2022],
+                    "province_code": ["86", "15"],
+                    "province_regime": [63, 63],
+                    "edition_year": [2022, 2024],
                     "pillar": ["overall", "overall"],
-                    "out_of": [63, 63],
-                    "rank": [30, 31],
+                    "ranks_stated": ["30 (1); 31 (1)", "12 (2); 13 (1)"],
                 }
             )
         },
@@ -357,7 +359,7 @@ def test_quality_figures_come_from_the_gate_report() -> None:
         "checks_passed": 2,
         "checks_failed": 1,
         "quarantined_rows": 2,
-        "conflicts": 1,
+        "conflicts": 2,
     }
 
 

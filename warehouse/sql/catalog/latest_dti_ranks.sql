@@ -1,10 +1,13 @@
--- The latest $page_rows DTI ranks of each province, numbered (page_order) in the order its catalog page lists them:
--- newest edition first, the overall rank before the pillars.
-select *, row_number() over page as page_order
-from dti_ranks
-where province_code is not null
-window page as (
-    partition by province_code
-    order by edition_year desc nulls last, pillar <> 'overall', pillar, doc_id, span_start
+-- The latest $page_rows DTI ranks of each province page, numbered (page_order) in the order the page
+-- lists them: newest edition first, the current (34) ranking before the former (63) one, the
+-- overall rank before the pillars.
+select f.*, coalesce(pg.page, f.province_code) as page, row_number() over page_window as page_order
+from dti_ranks as f
+left join province_pages as pg using (province_code, province_regime)
+where f.province_code is not null
+window page_window as (
+    partition by coalesce(pg.page, f.province_code)
+    order by f.edition_year desc nulls last, f.province_regime, f.pillar <> 'overall', f.pillar, f.doc_id,
+        f.span_start
 )
 qualify page_order <= $page_rows

@@ -1,9 +1,11 @@
--- The latest $page_rows officials of each province, numbered (page_order) in the order its catalog page lists them.
-select *, row_number() over page as page_order
-from officials
-where province_code is not null
-window page as (
-    partition by province_code
-    order by document_date desc nulls last, person_name nulls last, doc_id, span_start
+-- The latest $page_rows officials of each province page (see province_pages.sql), numbered (page_order) in
+-- the order the page lists them.
+select f.*, coalesce(pg.page, f.province_code) as page, row_number() over page_window as page_order
+from officials as f
+left join province_pages as pg using (province_code, province_regime)
+where f.province_code is not null
+window page_window as (
+    partition by coalesce(pg.page, f.province_code)
+    order by f.document_date desc nulls last, f.person_name nulls last, f.doc_id, f.span_start
 )
 qualify page_order <= $page_rows

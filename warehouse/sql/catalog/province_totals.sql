@@ -1,8 +1,15 @@
--- Facts per province and table: the counts on the province list and pages.
-select province_code, 'dti_ranks' as table_name, count(*) as facts from dti_ranks group by all
-union all
-select province_code, 'metrics', count(*) from metrics group by all
-union all
-select province_code, 'officials', count(*) from officials group by all
-union all
-select province_code, 'legal_refs', count(*) from legal_refs group by all
+-- Facts per catalog page (see province_pages.sql) and table: the counts on the province list and pages.
+with facts as (
+    select province_code, province_regime, 'dti_ranks' as table_name from dti_ranks
+    union all
+    select province_code, province_regime, 'metrics' from metrics
+    union all
+    select province_code, province_regime, 'officials' from officials
+    union all
+    select province_code, province_regime, 'legal_refs' from legal_refs
+)
+select coalesce(pg.page, f.province_code) as page, f.table_name, count(*) as facts
+from facts as f
+left join province_pages as pg using (province_code, province_regime)
+where f.province_code is not null
+group by all

@@ -20,6 +20,7 @@ create table if not exists staging.dti_ranks (
     pillar         varchar not null,
     rank           integer not null,
     out_of         integer,
+    regime         integer,             -- the province table the rank was read in (63 or 34); null: derived
     score          double,
     raw_text       varchar not null,
     evidence       varchar not null,
