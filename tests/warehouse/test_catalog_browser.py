@@ -7,18 +7,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-from cds import pipeline
-from cds.settings import PROJECT_ROOT, Settings
-from expectations.contracts import load_contracts
+from cds.settings import PROJECT_ROOT
 from tests.browser import BrowserUnavailable, DevTools, headless_chromium
-from tests.conftest import SAMPLES_DIR
-from transforms.frames import extract_fact_frames
-from warehouse.catalog import quality_from_report, read_catalog_data, write_catalog
-from warehouse.publish import OPEN_DATA_DB, PUBLISHED_TABLES
+from warehouse.publish import PUBLISHED_TABLES
 
 pytestmark = pytest.mark.integration
 
@@ -26,22 +20,9 @@ SCREENSHOT = PROJECT_ROOT / "docs" / "catalog.png"
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real release of the sample corpus (no Prefect), with its catalog written into it."""
-    root = tmp_path_factory.mktemp("catalog")
-    settings = Settings(
-        source_dir=SAMPLES_DIR, warehouse_path=root / "cds.duckdb", public_dir=root / "public"
-    )
-    pipeline.prepare_warehouse(settings)
-    pipeline.ingest_source(settings, settings.source_dir, "run-1")
-    pipeline.stage_facts(settings, extract_fact_frames(pipeline.select_documents_to_extract(settings)))
-    gate = pipeline.validate_staged(settings, "run-1")
-    published = pipeline.publish_release(settings, gate)
-    with duckdb.connect(str(published.path / OPEN_DATA_DB), read_only=True) as db:
-        data = read_catalog_data(db)
-    quality = quality_from_report(gate.report())
-    write_catalog(published.path, data, load_contracts(), published.release_id, quality)
-    return published.path
+def release(sample_release: Path) -> Path:
+    """The sample corpus's release (tests/warehouse/conftest.py)."""
+    return sample_release
 
 
 @pytest.fixture

@@ -261,3 +261,60 @@ def test_catalog_counts_the_conflicts_the_quality_report_lists(merger_release: P
     index = (merger_release / "index.html").read_text(encoding="utf-8")
     shown = re.search(r"Số xung đột <span lang=\"en\">/ Conflicts</span></dt><dd>(\d+)</dd>", index)
     assert shown and int(shown[1]) == report.height == 1
+
+
+# --- rows without a recorded regime (stored before rankings recorded one) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("out_of", "edition", "published", "expected"),
+    [
+        (34, 2024, date(2025, 10, 28), 34),  # the stated denominator first
+        (63, 2024, date(2025, 10, 28), 63),
+        (None, 2022, date(2025, 10, 28), 63),  # up to DTI 2023, only the 63 were ranked
+        (None, 2025, date(2026, 10, 1), 34),  # from DTI 2025, only the 34
+        (None, 2024, date(2025, 6, 30), 63),  # DTI 2024 both ways: the document's period
+        (None, 2024, date(2025, 7, 1), 34),
+    ],
+)
+def test_a_rank_without_a_recorded_regime_takes_it_from_out_of_the_edition_or_the_period(
+    staged_warehouse: Settings, out_of: int | None, edition: int, published: date, expected: int
+) -> None:
+    ranking = Ranking("15", edition, "overall", 12, out_of, None, span_of(REPORT_TEXT, "30/63"), regime=None)
+    extraction = Extraction(published_date=published, rankings=(ranking,))
+    with connect(staged_warehouse.warehouse_path) as con:
+        doc_id = str(con.execute("select doc_id from raw.documents").fetchall()[0][0])
+        load_staging(con, to_fact_frames([(doc_id, extraction)]))
+        ranks = read_published_table(con, "dti_ranks", "audit", staged_only=True)
+    assert ranks.select("province_regime", "province_name").rows() == [
+        (expected, "Yên Bái" if expected == 63 else "Lào Cai")
+    ]
+
+
+def test_a_warehouse_from_before_regimes_gains_the_column_and_keeps_its_ranks(tmp_path: Path) -> None:
+    """Older warehouses have no regime column: opening them adds it, and their ranks are named by
+    the derived regime."""
+    settings = Settings(
+        source_dir=tmp_path / "r", warehouse_path=tmp_path / "old.duckdb", public_dir=tmp_path / "p"
+    )
+    settings.source_dir.mkdir()
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    pipeline.prepare_warehouse(settings)
+    with connect(settings.warehouse_path) as con:
+        con.execute("drop index core.fact_dti_rank_pk")  # DuckDB drops no column of an indexed table
+        for table in ("staging.dti_ranks", "core.fact_dti_rank"):
+            con.execute(f"alter table {table} drop column regime")
+        con.execute("create unique index fact_dti_rank_pk on core.fact_dti_rank (fact_id)")
+    pipeline.prepare_warehouse(settings)  # what every run does first
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    old_style = Ranking("86", 2022, "overall", 30, 63, None, span_of(REPORT_TEXT, "30/63"))  # no regime
+    documents = pipeline.select_documents_to_extract(settings)
+    extraction = Extraction(published_date=date(2023, 1, 10), rankings=(old_style,))
+    pipeline.stage_facts(settings, to_fact_frames([(documents["doc_id"][0], extraction)]))
+    with connect(settings.warehouse_path) as con:
+        columns = {row[0] for row in con.execute("describe core.fact_dti_rank").fetchall()}
+        ranks = read_published_table(con, "dti_ranks", "audit")
+    assert "regime" in columns
+    assert ranks.select("province_code", "province_regime", "province_name").rows() == [
+        ("86", 63, "Vĩnh Long")
+    ]
