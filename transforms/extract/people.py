@@ -169,6 +169,9 @@ def _names_in(text: str, text_folded: str, s: Sentence) -> list[tuple[int, int]]
         if any(a <= m.start() < b for a, b in [*out, *covered]):
             continue
         start, end = _strip_places(text_folded, m.start(), m.end())
+        if start != m.start():  # the name after the place may run past the first match's four syllables
+            rematch = lex.name_re.match(text, start)
+            end = rematch.end() if rematch else end
         end = _before_glued_title(text_folded, start, end)
         if end - start < 4 or len(text[start:end].split()) < 2:
             continue
