@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 export GX_ANALYTICS_ENABLED ?= false
 
-.PHONY: install run test lint typecheck audit unit eval bench clean serve stop
+.PHONY: install run test lint typecheck audit unit eval bench clean serve stop api
 AUDIT_STRICT ?= 0
 
 install: $(VENV)/.installed
@@ -46,6 +46,11 @@ bench: install  ## Benchmarks: BENCH_N reports (default 2000), BENCH_SCALE=0 ski
 
 clean:
 	rm -rf public warehouse/cds.duckdb warehouse/cds.duckdb.wal
+
+API_HOST ?= 127.0.0.1
+API_PORT ?= 8000
+api: install  ## Read-only HTTP API over the published releases (API_HOST, API_PORT; docs at /docs).
+	$(BIN)/cds api --host $(API_HOST) --port $(API_PORT)
 
 serve: install  ## Local Prefect server, work pool, deployments of prefect.yaml and a worker (CDS_PREFECT_PORT, default 4200).
 	bash ops/serve.sh

@@ -333,5 +333,24 @@ def sql(
         sys.stdout.write(render_table(columns, rows, width))
 
 
+@app.command()
+def api(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the published releases over HTTP, read-only: tables as JSON, CSV or Parquet, read-only
+    SQL, the catalog pages and DCAT metadata; OpenAPI docs at /docs."""
+    import uvicorn
+
+    from cds.api import create_app
+
+    settings = get_settings()
+    if not (settings.public_dir / "latest").exists():
+        err.print(
+            f"No release yet in {settings.public_dir}: the API answers 404 until `cds run` publishes one."
+        )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 if __name__ == "__main__":
     app()

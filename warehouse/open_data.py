@@ -44,6 +44,10 @@ class EmptyQuery(QueryRefused):
     """No statement at all: a usage error."""
 
 
+class StatementRefused(QueryRefused):
+    """A statement that is not one read-only query (a write, ATTACH, COPY, SET…, or several)."""
+
+
 class QueryTimeout(QueryRefused):
     """The query ran past its time limit and was interrupted."""
 
@@ -84,11 +88,11 @@ def checked_statement(con: duckdb.DuckDBPyConnection, query: str) -> duckdb.Stat
     if not statements:
         raise EmptyQuery("the query is empty: give one SELECT statement")
     if len(statements) > 1:
-        raise QueryRefused(f"{len(statements)} statements given: run one statement at a time")
+        raise StatementRefused(f"{len(statements)} statements given: run one statement at a time")
     statement = statements[0]
     if statement.type not in ALLOWED_STATEMENTS:
         kind = statement.type.name.replace("_STATEMENT", "")
-        raise QueryRefused(f"{kind} statements are refused: this data is read-only (SELECT only)")
+        raise StatementRefused(f"{kind} statements are refused: this data is read-only (SELECT only)")
     return statement
 
 
@@ -102,25 +106,33 @@ def run_query(
     """Run one read-only statement; past `seconds` it is interrupted (QueryTimeout), and a result
     longer than `max_rows` is refused (ResultTooLarge) after reading only one row past the cap."""
     statement = checked_statement(con, query)
-    timer = threading.Timer(seconds, con.interrupt) if seconds else None
-    if timer:
-        timer.start()
-    try:
+    with time_limit(con, seconds):
         relation = con.sql(statement.query)
         if max_rows is not None and statement.type == duckdb.StatementType.SELECT:
             relation = relation.limit(max_rows + 1)
         table = relation.to_arrow_table()
-    except duckdb.InterruptException:
-        raise QueryTimeout(f"the query ran longer than {seconds:g} s and was stopped") from None
-    finally:
-        if timer:
-            timer.cancel()
     if max_rows is not None and table.num_rows > max_rows:
         raise ResultTooLarge(
             f"the result has more than {max_rows} rows (the cap): add a WHERE or a LIMIT, "
             "or page through a table with limit/offset"
         )
     return table
+
+
+@contextmanager
+def time_limit(con: duckdb.DuckDBPyConnection, seconds: float | None) -> Iterator[None]:
+    """Interrupt what `con` runs once `seconds` have passed (a timer calls DuckDB's interrupt)."""
+    if not seconds:
+        yield
+        return
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.start()
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise QueryTimeout(f"the query ran longer than {seconds:g} s and was stopped") from None
+    finally:
+        timer.cancel()
 
 
 def one_line(error: Exception) -> str:
@@ -181,6 +193,7 @@ class ReleaseRef:
 class TableInfo:
     name: str
     is_view: bool
+    rows: int
     columns: list[dict[str, str | None]]
 
 
@@ -237,10 +250,11 @@ class ReleaseReader:
         with self.cursor(release) as con:
             names = con.sql(LIST_TABLES).fetchall()
             columns = con.sql(LIST_COLUMNS).fetchall()
+            rows = {name: con.table(name).aggregate("count(*)").fetchall()[0][0] for name, _ in names}
         by_table: dict[str, list[dict[str, str | None]]] = {}
         for table, column, data_type, comment in columns:
             by_table.setdefault(table, []).append({"name": column, "type": data_type, "description": comment})
-        return [TableInfo(name, bool(is_view), by_table.get(name, [])) for name, is_view in names]
+        return [TableInfo(name, bool(is_view), rows[name], by_table.get(name, [])) for name, is_view in names]
 
     def close(self) -> None:
         with self._lock:

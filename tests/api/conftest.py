@@ -4,10 +4,16 @@ the pipeline's own stage functions, as a run calls them)."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from cds import pipeline
@@ -51,3 +57,41 @@ def cds_sql(settings: Settings, *args: str) -> subprocess.CompletedProcess[bytes
 
 def latest(settings: Settings) -> Path:
     return settings.public_dir / "latest"
+
+
+@dataclass
+class ApiServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_api(settings: Settings, **env: str) -> Iterator[ApiServer]:
+    """`cds api` in its own process on a free port, as a user starts it; stopped afterwards."""
+    port = free_port()
+    environment = dict(os.environ, CDS_PUBLIC_DIR=str(settings.public_dir), **env)
+    environment.pop("CDS_WAREHOUSE_PATH", None)
+    command = [sys.executable, "-m", "cds.cli", "api", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
+            try:
+                if httpx.get(f"{url}/api/releases", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "cds api did not answer within 60 s"
+            time.sleep(0.2)
+        yield ApiServer(url, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
