@@ -348,3 +348,12 @@ def test_an_edition_announced_on_an_unknown_day_dates_nothing() -> None:
         "thứ 20/63."
     )
     assert extract_facts(text).event_date is None
+
+
+def test_a_score_belongs_to_the_province_its_clause_is_about() -> None:
+    text = (
+        "Theo Chỉ số chuyển đổi số năm 2023, Quảng Ninh đứng đầu với 0,8241 điểm, Hải Phòng xếp thứ hai, "
+        "Bắc Ninh xếp thứ ba với 0,7012 điểm."
+    )
+    found = {(r.province_code, r.rank, r.score) for r in extract_facts(text).rankings}
+    assert found == {("22", 1, 0.8241), ("31", 2, None), ("27", 3, 0.7012)}

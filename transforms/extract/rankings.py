@@ -470,7 +470,7 @@ def _sentence_rankings(
         if not any(dti):
             continue
         provinces = _provinces_for(ctx, s, c_start, c_hits)
-        scores = _scores_for(ctx.text_folded, c_start, c_end, c_hits)
+        scores = _scores_for(ctx.text_folded, c_start, c_end, c_hits, [m.start for m in ctx.mentions])
         topic = _clause_topic(ctx.text_folded, c_start, c_end) or "overall"
         in_order = _pillars_in_order(ctx.text_folded, c_start, c_hits)
         prev_end = c_start
@@ -704,7 +704,11 @@ def _aside(text_folded: str, s_start: int, m: Mention, h: RankHit) -> bool:
     return bool(DASH_RE.search(before.rsplit(",", 1)[-1])) and bool(DASH_RE.search(between))
 
 
-def _scores_for(text_folded: str, c_start: int, c_end: int, hits: list[RankHit]) -> list[float | None]:
+def _scores_for(
+    text_folded: str, c_start: int, c_end: int, hits: list[RankHit], named_at: list[int]
+) -> list[float | None]:
+    """The score stated with each rank: before it or after it, but never across another province's
+    name ('Hà Nội đứng đầu với 0,8241 điểm, Huế xếp thứ hai': the score is Hà Nội's)."""
     scores = [(m.start("v"), parse_number(m["v"])) for m in SCORE_RE.finditer(text_folded, c_start, c_end)]
     if "lần lượt" in text_folded[c_start:c_end] and len(hits) > 1:
         listed = [
@@ -716,7 +720,9 @@ def _scores_for(text_folded: str, c_start: int, c_end: int, hits: list[RankHit])
     for i, h in enumerate(hits):
         lo = hits[i - 1].end if i else c_start
         hi = hits[i + 1].start if i + 1 < len(hits) else c_end
-        before = [v for pos, v in scores if lo <= pos < h.start]
+        before = [
+            v for pos, v in scores if lo <= pos < h.start and not any(pos < n < h.start for n in named_at)
+        ]
         after = [v for pos, v in scores if h.end <= pos < hi]
         out.append(before[-1] if before else after[0] if after else None)
     return out
