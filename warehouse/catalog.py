@@ -322,7 +322,8 @@ def _province_summaries(data: CatalogData) -> list[dict[str, Any]]:
         counts.setdefault(page, dict.fromkeys(FACT_TABLES, 0))[table] = n
     pages = data.province_pages.sort("province_regime")  # the current (34) province first
     summaries = []
-    for page in sorted(counts):
+    # By code, the current province before the former one that had its code (15 Lào Cai, 15 Yên Bái (cũ)).
+    for page in sorted(counts, key=lambda p: (p.removeprefix("63-"), p.startswith("63-"))):
         rows = pages.filter(pl.col("page") == page)
         code = rows["province_code"][0] if rows.height else page
         regimes = sorted(set(rows["province_regime"].to_list()), reverse=True)
