@@ -11,11 +11,16 @@ export GX_ANALYTICS_ENABLED ?= false
 .PHONY: install run test lint typecheck audit unit eval bench clean serve stop api
 AUDIT_STRICT ?= 0
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed .prefect/.migrated
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
+	@touch $@
+
+# Prefect's first start creates and migrates its database: done once here, not inside the first run.
+.prefect/.migrated: $(VENV)/.installed
+	$(BIN)/python -m cds.prefect_api
 	@touch $@
 
 run: install  ## Run the nightly flow on the bundled sample corpus (samples/reports).

@@ -18,18 +18,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from cds.settings import Settings, get_settings
+from cds.settings import Settings, apply_prefect_defaults, get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # pipes get whole rows
 
-QUIET_DEFAULTS = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "GX_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-}
+QUIET_DEFAULTS = {"PREFECT_LOGGING_LEVEL": "WARNING"}
+EXIT_PREFECT_UNAVAILABLE = 4
 
 
 class OutputFormat(StrEnum):
@@ -37,9 +33,31 @@ class OutputFormat(StrEnum):
 
 
 def _quiet_services() -> None:
-    """Telemetry off and quieter logs before Prefect or GX are imported; users may override."""
+    """Prefect's state in the project, telemetry off and quieter logs, before Prefect or GX are
+    imported; users may override."""
+    apply_prefect_defaults()
     for name, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
+
+
+@contextmanager
+def _prefect() -> Iterator[None]:
+    """Connect to Prefect's API (starting a temporary server when none is configured) while the
+    body imports the flows; a Prefect that cannot start is one line and exit 4, before any run."""
+    from cds.prefect_api import PrefectUnavailableError, start_prefect
+
+    _quiet_services()
+    try:
+        connection = start_prefect()
+    except PrefectUnavailableError as exc:
+        err.print(f"[red]Prefect did not start:[/red] {exc}")
+        raise typer.Exit(EXIT_PREFECT_UNAVAILABLE) from None
+    yield
+    try:
+        connection.wait()
+    except PrefectUnavailableError as exc:
+        err.print(f"[red]Prefect did not start:[/red] {exc}")
+        raise typer.Exit(EXIT_PREFECT_UNAVAILABLE) from None
 
 
 SourceArgument = Annotated[Path | None, typer.Argument(help="Folder of reports (default: CDS_SOURCE_DIR)")]
@@ -48,10 +66,10 @@ SourceArgument = Annotated[Path | None, typer.Argument(help="Folder of reports (
 @app.command()
 def run(source: SourceArgument = None) -> None:
     """Run the nightly flow once: ingest → extract and load → validate → publish."""
-    _quiet_services()
-    from cds.locking import PipelineBusyError
-    from flows.nightly import nightly
-    from flows.publish_open_data import release_of
+    with _prefect():
+        from cds.locking import PipelineBusyError
+        from flows.nightly import nightly
+        from flows.publish_open_data import release_of
 
     settings = get_settings()
     with err.status("Running the nightly flow (ingest → extract → load → validate → publish)…"):
@@ -188,8 +206,9 @@ def publish(
     if dry_run:
         _publish_dry_run()
         return
-    from flows.publish_open_data import publish as publish_flow
-    from flows.publish_open_data import release_of
+    with _prefect():
+        from flows.publish_open_data import publish as publish_flow
+        from flows.publish_open_data import release_of
 
     with _exclusive(get_settings()):
         state = publish_flow(f"publish-{datetime.now(UTC):%Y%m%dT%H%M%S}", return_state=True)

@@ -6,6 +6,7 @@ directory of a checkout.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,6 +15,26 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Prefect and GX read their own variables; these are our defaults for them (a value the user set
+# wins). Prefect's state lives with the project, never in ~/.prefect. Its temporary server gets
+# 120 s to answer: a first start (database creation and migrations) on a busy 2-core machine took
+# up to 40 s, past Prefect's default of 20 (README, "Prefect's state").
+PREFECT_DIR = PROJECT_ROOT / ".prefect"
+PREFECT_DEFAULTS = {
+    "PREFECT_HOME": str(PREFECT_DIR),
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+}
+
+
+def apply_prefect_defaults() -> None:
+    """Set PREFECT_DEFAULTS where the environment has no value; call before Prefect is imported
+    (Prefect reads its settings once, at import)."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)
 
 
 def _under_root(path: Path) -> Path:

@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from cds.settings import PROJECT_ROOT, Settings
+from cds.settings import PROJECT_ROOT, Settings, apply_prefect_defaults
 from transforms.model import Extraction, LegalRef, Metric, Person, Province, Ranking, Span
 
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
 SAMPLES_DIR = PROJECT_ROOT / "samples" / "reports"
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+apply_prefect_defaults()  # before Prefect is imported: the start-up allowance, no telemetry
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,8 @@ from cds.settings import Settings, get_settings
 def prefect_server() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    # None: PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS (120 s by default, tests/conftest.py)
+    with prefect_test_harness(server_startup_timeout=None):
         yield
 
 
