@@ -26,6 +26,7 @@ PILLARS: tuple[str, ...] = (
 )
 
 MetricKind = Literal["percent", "quantity"]
+AdminLevel = Literal["national", "province", "district", "commune"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,14 @@ class Metric:
     subject: str
     indicator: str | None
     span: Span
+    # A goal, plan, quota or commitment ("phấn đấu đến năm 2025 đạt 80%"), not a result; its deadline.
+    target: bool = False
+    target_year: int | None = None
+    # The time the figure describes ("năm 2023", "9 tháng đầu năm 2024", "quý I/2025"), when stated.
+    period_start: date | None = None
+    period_end: date | None = None
+    # The level of government the figure is about ("100% cấp xã"), when stated.
+    level: AdminLevel | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from transforms.extract.people import extract_people
 from transforms.extract.provinces import MERGER_DATE, Mention, gazetteer, subject_code63, unit_province
 from transforms.extract.rankings import RankContext, RankHit, extract_rankings, rank_hits, rank_list_spans
 from transforms.extract.sentences import split_sentences
+from transforms.extract.targets import annotate
 from transforms.extract.text import fold, squash
 from transforms.model import Extraction, Ranking
 
@@ -70,7 +71,12 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
             doc_date = doc_date or (MERGER_DATE if unit.regime == 34 else None)
             rankings = extract_rankings(replace(ranking_ctx, subject_code63=code63, doc_date=doc_date))
     excluded = _excluded_spans(text_folded, hits)
-    metrics = extract_metrics(MetricContext(text, text_folded, sentences, excluded))
+    metrics = annotate(
+        extract_metrics(MetricContext(text, text_folded, sentences, excluded)),
+        text_folded,
+        sentences,
+        event or doc_date,
+    )
     return Extraction(
         title=title,
         published_date=published,

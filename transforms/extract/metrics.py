@@ -17,22 +17,30 @@ from pathlib import Path
 from transforms.extract.indicators import indicator_for
 from transforms.extract.numbers import NUMBER, SCALES, is_decimal, parse_amount
 from transforms.extract.sentences import Sentence
-from transforms.extract.text import WB_R, alternation, squash
+from transforms.extract.text import WB_R, alternation, squash, tones
 from transforms.model import Metric, Span
 
 PERCENT_RE = re.compile(
-    r"(?P<a>" + NUMBER + r")(?:\s*%?\s*[-–]\s*(?P<b>" + NUMBER + r"))?\s*(?:%|phần trăm" + WB_R + ")"
+    r"(?P<a>"
+    + NUMBER
+    + r")(?:\s*%?\s*(?:[-–]|đến|tới)\s*(?P<b>"
+    + NUMBER
+    + r"))?\s*(?:%|phần trăm"
+    + WB_R
+    + ")"
 )
 SCALE = r"(?:\s+(?P<scale>" + "|".join(SCALES) + r")(?![\w]))?"
 # x or x/y, then an optional scale word; the unit is tested on what follows.
 AMOUNT_RE = re.compile(r"(?P<x>" + NUMBER + r")(?:\s*/\s*(?P<y>" + NUMBER + r"))?" + SCALE)
 # Things right before a number that make it an identifier, an ordinal, a date part or a group size.
 NOT_AMOUNT_BEFORE_RE = re.compile(
-    r"(?:(?:(?<!tổng )\bsố|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
-    r"|năm|tháng|ngày|quý|quí|tuần|kỳ|đợt|cụm|chương|điều|khoản|mục|bài|phần|lúc"
-    r"|hotline|điện thoại|đt|fax|xem|trang|tầng|phòng"
-    r"|quyết định|nghị quyết|nghị định|thông tư|chỉ thị|kế hoạch|công văn|đề án|luật|ban chỉ đạo)\s*:?\s*"
-    r"|[-–/.,:]|\d\s*[-–]\s*)$"
+    tones(
+        r"(?:(?:(?<!tổng )\bsố|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
+        r"|năm|tháng|ngày|quý|quí|tuần|kỳ|đợt|cụm|chương|điều|khoản|mục|bài|phần|lúc"
+        r"|hotline|điện thoại|đt|fax|xem|trang|tầng|phòng"
+        r"|quyết định|nghị quyết|nghị định|thông tư|chỉ thị|kế hoạch|công văn|đề án|luật|ban chỉ đạo)\s*:?\s*"
+        r"|[-–/.,:]|\d\s*[-–]\s*)$"
+    )
 )
 # A day/month right after these is a date ("ngày 11/11", "sáng 12/12"), whatever noun follows.
 DATE_CUE_BEFORE_RE = re.compile(r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|từ|đến|tới)\s*$")
@@ -77,7 +85,7 @@ NOT_UNIT_WORDS = "|".join(
         "mới|đang|sẽ|bị|không|chưa|cũng|tăng|giảm|lên|xuống|ra|vào|nay|rồi|thêm|nữa|chiếm|bằng|gấp|trở",
     )
 )
-_NOUN_WORD = r"(?!(?:" + NOT_UNIT_WORDS + r")" + WB_R + r")[a-zà-ỹđ]+"
+_NOUN_WORD = r"(?!(?:" + tones(NOT_UNIT_WORDS) + r")" + WB_R + r")[a-zà-ỹđ]+"
 NOUN_UNIT_RE = re.compile(r"[ \t]+" + _NOUN_WORD + r"(?:[ \t]+" + _NOUN_WORD + r")?" + WB_R)
 
 

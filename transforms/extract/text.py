@@ -47,6 +47,12 @@ def _new_tones(lowered: str) -> str:
     return lowered
 
 
+def tones(pattern: str) -> str:
+    """A regex written with old-style tone placement ('kế hoạch', 'quý') as folded text spells it
+    ('kế họach', 'qúy'); only vowel pairs change, so the regex syntax is untouched."""
+    return _new_tones(pattern)
+
+
 @lru_cache(maxsize=8)
 def folded(text: str) -> str:
     """Cached fold of a whole document (every extractor reads the same folded copy)."""

@@ -1,0 +1,188 @@
+"""What a figure is: a result or a target, for which period, at which level of government.
+
+Provincial reports mix what was achieved with what is planned: "tỷ lệ hồ sơ trực tuyến đạt 57,4%"
+beside "phấn đấu đến năm 2025 đạt 80%". A figure is a target when a cue of intent (phấn đấu, mục
+tiêu, chỉ tiêu, kế hoạch đề ra, dự kiến, "đến năm 2025 ... đạt") stands before it in its sentence, or
+the sentence goes on from one that set targets ("Đồng thời, 80% người dân ..."). A figure measured
+against a plan is a result: "đạt 105% kế hoạch", "hoàn thành 90% mục tiêu". The period is the one the
+sentence names before the figure ("9 tháng đầu năm 2024", "quý I/2025", "năm 2023"), a target's is
+its deadline year, and a figure with none is as of the document's date. The level is the one named
+beside the figure ("55% đối với cấp tỉnh, 40% đối với cấp huyện").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from transforms.extract.sentences import Sentence
+from transforms.extract.text import tones
+from transforms.model import AdminLevel, Metric
+
+# Regexes are written as Vietnamese is spelt and matched against folded text (new-style tone marks).
+# Cues of intent; each opens a target scope that runs to the end of its sentence.
+TARGET_CUE_RE = re.compile(
+    tones(
+        r"phấn đấu|mục tiêu|chỉ tiêu|kế hoạch|dự kiến|dự báo|yêu cầu|thúc đẩy|tầm nhìn"
+        r"|cam kết|đề ra|đặt ra|sẽ\s+(?:đạt|có)|(?:đến|tới)\s+(?:cuối\s+|hết\s+)?năm\s+(?:19|20)\d{2}"
+    )
+)
+# The scope ends where the sentence turns to what was achieved.
+RESULT_CUE_RE = re.compile(
+    r"hiện\s+(?:nay|đã|đạt|là|có)|đã\s+(?:đạt|có|hoàn thành)|kết quả|thực hiện được|lũy kế|tính đến|đến nay"
+)
+# A sentence that speaks of what was achieved before its plan words cites the plan, it sets no target.
+ACHIEVED_RE = re.compile(r"đã\s+(?:đạt|có|hoàn thành|thực hiện)|tính đến|đến nay|hiện\s+(?:nay|đã|đạt)")
+# A figure measured against a plan is an achievement: "đạt 105% kế hoạch", "hoàn thành 90% mục tiêu".
+AGAINST_PLAN_AFTER_RE = re.compile(tones(r"\s*(?:so với\s+)?(?:kế hoạch|mục tiêu|chỉ tiêu|kh\b)"))
+FIGURE_BEFORE_RE = re.compile(r"(?:\d|%)\s*(?:so với\s+)?$")
+# A sentence that goes on with the targets of the one before.
+CONTINUES_RE = re.compile(r"\W*(?:đồng thời|bên cạnh đó|ngoài ra|cùng với đó)\b")
+DEADLINE_RE = re.compile(
+    r"(?:đến|tới|trước)\s+(?:cuối\s+|hết\s+)?(?:năm\s+)?(?P<by>(?:19|20)\d{2})"
+    r"|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*(?P<span>(?:19|20)\d{2})"
+    r"|năm\s+(?P<year>(?:19|20)\d{2})"
+)
+# A year set off by a comma before the cue frames the sentence: "Năm 2022, thành phố đặt ra chỉ tiêu".
+FRAMING_YEAR_RE = re.compile(r"năm\s+(?P<year>(?:19|20)\d{2})\s*,")
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+WORD_MONTHS = {"sáu": 6, "chín": 9, "ba": 3}
+PERIOD_RE = re.compile(
+    tones(
+        r"quý\s+(?P<q>iv|iii|ii|i|[1-4])\s*(?:/|năm\s+)(?P<qy>(?:19|20)\d{2})"
+        r"|(?P<n>\d{1,2}|sáu|chín|ba)\s+tháng\s+(?P<half>đầu|cuối)\s+năm\s+(?P<ny>(?:19|20)\d{2})"
+        r"|(?:giai đoạn|thời kỳ)\s+(?P<from>(?:19|20)\d{2})\s*[-–]\s*(?P<to>(?:19|20)\d{2})"
+        r"|năm\s+(?P<y>(?:19|20)\d{2})"
+    )
+)
+# A year after these is a comparison or a deadline, not the figure's period.
+NOT_PERIOD_BEFORE_RE = re.compile(r"(?:so với|từ|trước|sau|đến|tới|cuối|hết)\s+$")
+LEVEL_RE = re.compile(
+    r"(?:cấp|chính quyền)\s+(?P<level>tỉnh|thành phố|huyện|xã)(?![\w])|(?P<nation>toàn quốc|cả nước)"
+)
+LEVELS: dict[str, AdminLevel] = {
+    "tỉnh": "province",
+    "thành phố": "province",
+    "huyện": "district",
+    "xã": "commune",
+}
+CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
+# Characters after a figure, then before it, in which its level may be named.
+LEVEL_AFTER, LEVEL_BEFORE = 40, 40
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    start: int  # where the cue of intent opens it
+    deadline: int | None
+
+
+def annotate(
+    metrics: list[Metric], text_folded: str, sentences: list[Sentence], as_of: date | None
+) -> list[Metric]:
+    """Each metric with its target flag and deadline, its period and its level."""
+    by_sentence: dict[int, list[Metric]] = {}
+    for m in metrics:
+        by_sentence.setdefault(_sentence_index(sentences, m.span.start), []).append(m)
+    out: list[Metric] = []
+    carried: _Scope | None = None
+    for i, s in enumerate(sentences):
+        s_folded = text_folded[s.start : s.end]
+        continued = carried is not None and CONTINUES_RE.match(s_folded) is not None
+        scope = _Scope(s.start, carried.deadline) if continued and carried else _scope(s_folded, s.start)
+        for m in by_sentence.get(i, []):
+            out.append(_annotated(m, text_folded, s, scope, as_of))
+        carried = scope if scope else (carried if not s_folded.strip() else None)
+    return sorted(out, key=lambda m: m.span.start)
+
+
+def _sentence_index(sentences: list[Sentence], pos: int) -> int:
+    for i, s in enumerate(sentences):
+        if s.start <= pos < s.end:
+            return i
+    return -1
+
+
+def _scope(s_folded: str, s_start: int) -> _Scope | None:
+    """The target scope a sentence opens, if any. A plan noun right after a figure ('đạt 100% mục
+    tiêu', '86% chỉ tiêu') measures that figure against the plan: it opens nothing."""
+    for cue in TARGET_CUE_RE.finditer(s_folded):
+        if ACHIEVED_RE.search(s_folded, 0, cue.end()):
+            return None  # 'Đến nay, tỉnh đã hoàn thành các nhiệm vụ đặt ra ...', 'Tính đến năm 2025, ...'
+        if not FIGURE_BEFORE_RE.search(s_folded, 0, cue.start()):
+            return _Scope(s_start + cue.start(), _deadline(s_folded, cue.start()))
+    return None
+
+
+def _deadline(s_folded: str, cue_start: int) -> int | None:
+    """The deadline a target names: 'đến (cuối) năm 2025', 'giai đoạn 2022-2025', 'kế hoạch ... năm 2023',
+    or a year that frames the sentence before it ('Năm 2022, thành phố đặt ra chỉ tiêu ...')."""
+    m = DEADLINE_RE.search(s_folded, cue_start)
+    if m:
+        return int(m["by"] or m["span"] or m["year"])
+    framing = list(FRAMING_YEAR_RE.finditer(s_folded, 0, cue_start))
+    return int(framing[-1]["year"]) if framing else None
+
+
+def _annotated(m: Metric, text_folded: str, s: Sentence, scope: _Scope | None, as_of: date | None) -> Metric:
+    is_target = (
+        scope is not None
+        and scope.start <= m.span.start
+        and not RESULT_CUE_RE.search(text_folded, scope.start, m.span.start)
+        and not AGAINST_PLAN_AFTER_RE.match(text_folded, m.span.end)
+    )
+    level = _level(text_folded, s, m.span.start, m.span.end)
+    if is_target and scope is not None:
+        year = scope.deadline
+        start, end = (date(year, 1, 1), date(year, 12, 31)) if year else (None, None)
+        return replace(m, target=True, target_year=year, period_start=start, period_end=end, level=level)
+    start, end = _period(text_folded, s.start, m.span.start) or (as_of, as_of)
+    return replace(m, period_start=start, period_end=end, level=level)
+
+
+def _period(text_folded: str, lo: int, pos: int) -> tuple[date, date] | None:
+    """The period named nearest before a figure in its sentence, leaving out compared years."""
+    found = [
+        p
+        for p in PERIOD_RE.finditer(text_folded, lo, pos)
+        if not NOT_PERIOD_BEFORE_RE.search(text_folded[max(lo, p.start() - 12) : p.start()])
+    ]
+    return _dates_of(found[-1]) if found else None
+
+
+def _dates_of(p: re.Match[str]) -> tuple[date, date]:
+    if p["q"]:
+        year, quarter = int(p["qy"]), ROMAN[p["q"]]
+        return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
+    if p["n"]:
+        year = int(p["ny"])
+        months = int(p["n"]) if p["n"].isdigit() else WORD_MONTHS[p["n"]]
+        months = min(max(months, 1), 12)
+        if p["half"] == "cuối":
+            return date(year, 13 - months, 1), date(year, 12, 31)
+        return date(year, 1, 1), _month_end(year, months)
+    if p["from"]:
+        return date(int(p["from"]), 1, 1), date(int(p["to"]), 12, 31)
+    return date(int(p["y"]), 1, 1), date(int(p["y"]), 12, 31)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _level(text_folded: str, s: Sentence, start: int, end: int) -> AdminLevel | None:
+    """The level named right after the figure in its clause ('40% đối với cấp huyện'), else right before
+    it ('cấp xã đạt 80%')."""
+    after = text_folded[end : min(s.end, end + LEVEL_AFTER)]
+    after = CLAUSE_BREAK_RE.split(after, maxsplit=1)[0]
+    m = LEVEL_RE.search(after)
+    if m is None:
+        before = text_folded[max(s.start, start - LEVEL_BEFORE) : start]
+        before = CLAUSE_BREAK_RE.split(before)[-1]
+        found = list(LEVEL_RE.finditer(before))
+        m = found[-1] if found else None
+    if m is None:
+        return None
+    return "national" if m["nation"] else LEVELS[m["level"]]
