@@ -237,6 +237,7 @@ class ReleaseReader:
         with self._lock:
             con = self._open.get(release.release_id)
             if con is None:
+                self._forget_pruned()
                 con = connect_read_only(release.path / OPEN_DATA_DB, self.memory_limit)
                 self._open[release.release_id] = con
             cursor = con.cursor()
@@ -244,6 +245,12 @@ class ReleaseReader:
             yield cursor
         finally:
             cursor.close()
+
+    def _forget_pruned(self) -> None:
+        """Let go of releases pruned since they were opened. Not closed here: a request still
+        reading one holds it (and its cursor) until it ends, and the last reference closes it."""
+        for release_id in [r for r in self._open if not (self.public_dir / "releases" / r).is_dir()]:
+            del self._open[release_id]
 
     def tables(self, release: ReleaseRef) -> list[TableInfo]:
         """The tables and views of a release with their columns, types and descriptions."""
