@@ -1,9 +1,12 @@
 """Standard indicator codes for CĐS figures, read from a versioned code list (data/indicators.csv).
 
 The code list is also published as an open-data table, so every code carries a Vietnamese and an
-English label, a unit and the list version. A figure gets the first code whose kind matches,
-all of whose `match_all` groups occur in its subject and unit ('|' separates alternatives,
-';' separates groups) and none of whose `match_none` words do; otherwise it stays None.
+English label, a definition, its kind and measure (a share of a whole, a ratio to a plan, a count,
+a rate), the units it accepts, the national indicator it mirrors where there is one, and the list
+version. A figure gets the first code whose kind matches, all of whose `match_all` groups occur in
+its subject and unit ('|' separates alternatives, ';' separates groups) and none of whose
+`match_none` words do, and only if its unit is one the code accepts: "120 xã" is never a count of
+team members. Otherwise it stays None.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class Indicator:
     label_vi: str
     label_en: str
     version: str
+    measure: str  # share | ratio | count | rate
+    units: frozenset[str]  # folded units a figure must have to take this code
     required: tuple[re.Pattern[str], ...]
     forbidden: re.Pattern[str] | None
 
@@ -47,6 +52,8 @@ def indicators() -> tuple[Indicator, ...]:
                 label_vi=r["label_vi"],
                 label_en=r["label_en"],
                 version=r["version"],
+                measure=r["measure"],
+                units=frozenset(fold(u.strip()) for u in r["units"].split("|") if u.strip()),
                 required=tuple(_words(g) for g in r["match_all"].split(";") if g),
                 forbidden=_words(r["match_none"]) if r["match_none"] else None,
             )
@@ -74,3 +81,14 @@ def indicator_for(kind: str, context: str) -> str | None:
         if all(p.search(folded_context) for p in ind.required):
             return ind.code
     return None
+
+
+@lru_cache(maxsize=1)
+def _by_code() -> dict[str, Indicator]:
+    return {ind.code: ind for ind in indicators()}
+
+
+def unit_fits(code: str, kind: str, unit: str) -> bool:
+    """Whether a figure of this kind and unit may carry the code."""
+    ind = _by_code().get(code)
+    return ind is not None and ind.kind == kind and fold(" ".join(unit.split())) in ind.units

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from transforms.extract.indicators import indicator_for
+from transforms.extract.indicators import indicator_for, unit_fits
 from transforms.extract.numbers import NUMBER, SCALES, is_decimal, parse_amount
 from transforms.extract.sentences import Sentence
 from transforms.extract.text import WB_R, alternation, squash, tones
@@ -255,6 +255,16 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
 
+# A percentage measured against a plan ("đạt 79% mục tiêu", "hoàn thành 86% kế hoạch") has its own code.
+AGAINST_PLAN_RE = re.compile(tones(r"\s*(?:so với\s+)?(?:kế hoạch|mục tiêu|chỉ tiêu|kh\b)"))
+PLAN_PROGRESS_CODE = "targets_achieved_pct"
+# A percentage followed by the noun phrase it measures ("50% có chữ ký số", "100% xã được phủ sóng"),
+# not by a connective, a level or punctuation.
+FIGURE_FIRST_RE = re.compile(
+    r"\s+(?!(?:và|hoặc|so với|đối với|trong|tại|ở|trên|dưới|trở lên|trở xuống|của|cấp|kế hoạch|mục tiêu"
+    r"|chỉ tiêu|vào|năm|tháng|là|thì|nhưng|được giao)(?![\w]))[a-zà-ỹđ]"
+)
+NEXT_FIGURE_RE = re.compile(r"\s(?:và|hoặc)\s|\d")
 LEAD_FILLER_RE = re.compile(
     r"^(?:và|với|trong đó|đạt|có|gồm|là|khoảng|trên|hơn|gần|đến nay|hiện nay)\s+", re.I
 )
@@ -278,7 +288,17 @@ def _metric(ctx: MetricContext, s: Sentence, kind: str, value: float, unit: str,
             subject: str) -> Metric:  # fmt: skip
     raw = squash(ctx.text[start:end])
     after = _clause_after(ctx.text, end, s.end)
-    indicator = indicator_for(kind, f"{unit} {after}") if kind == "quantity" else None
-    indicator = indicator or indicator_for(kind, f"{subject} {unit} {after}")
+    if kind == "percent" and AGAINST_PLAN_RE.match(ctx.text_folded, end):
+        indicator: str | None = PLAN_PROGRESS_CODE  # "đạt 79% mục tiêu": progress against the plan
+    elif kind == "percent" and FIGURE_FIRST_RE.match(ctx.text_folded, end):
+        # "80% dân số trưởng thành có định danh điện tử": the words after the figure are what it measures
+        indicator = indicator_for(kind, f"{unit} {NEXT_FIGURE_RE.split(after, maxsplit=1)[0]}")
+    else:
+        indicator = indicator_for(kind, f"{unit} {after}") if kind == "quantity" else None
+        indicator = indicator or indicator_for(kind, f"{subject} {unit} {after}")
+    if indicator == PLAN_PROGRESS_CODE and not AGAINST_PLAN_RE.match(ctx.text_folded, end):
+        indicator = None  # only a figure measured against a plan is progress against it
+    if indicator and not unit_fits(indicator, kind, unit):
+        indicator = None  # a code's kind and units are part of its definition
     return Metric(kind=kind, value=value, unit=unit, raw=raw, subject=subject, indicator=indicator,  # type: ignore[arg-type]
                   span=Span(evidence=s.evidence, start=start, end=end))  # fmt: skip

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from transforms.extract.metrics import AGAINST_PLAN_RE
 from transforms.extract.sentences import Sentence
 from transforms.extract.text import tones
 from transforms.model import AdminLevel, Metric
@@ -36,7 +37,6 @@ RESULT_CUE_RE = re.compile(
 # A sentence that speaks of what was achieved before its plan words cites the plan, it sets no target.
 ACHIEVED_RE = re.compile(r"đã\s+(?:đạt|có|hoàn thành|thực hiện)|tính đến|đến nay|hiện\s+(?:nay|đã|đạt)")
 # A figure measured against a plan is an achievement: "đạt 105% kế hoạch", "hoàn thành 90% mục tiêu".
-AGAINST_PLAN_AFTER_RE = re.compile(tones(r"\s*(?:so với\s+)?(?:kế hoạch|mục tiêu|chỉ tiêu|kh\b)"))
 FIGURE_BEFORE_RE = re.compile(r"(?:\d|%)\s*(?:so với\s+)?$")
 # A sentence that goes on with the targets of the one before.
 CONTINUES_RE = re.compile(r"\W*(?:đồng thời|bên cạnh đó|ngoài ra|cùng với đó)\b")
@@ -131,7 +131,7 @@ def _annotated(m: Metric, text_folded: str, s: Sentence, scope: _Scope | None, a
         scope is not None
         and scope.start <= m.span.start
         and not RESULT_CUE_RE.search(text_folded, scope.start, m.span.start)
-        and not AGAINST_PLAN_AFTER_RE.match(text_folded, m.span.end)
+        and not AGAINST_PLAN_RE.match(text_folded, m.span.end)
     )
     level = _level(text_folded, s, m.span.start, m.span.end)
     if is_target and scope is not None:
