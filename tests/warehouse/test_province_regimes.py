@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -101,6 +101,7 @@ def extraction_about(provinces: list[tuple[str, int]], document: tuple[str, int]
 
 
 @needs_merger_table
+@example(provinces=sorted(REFERENCE), document=("15", 63))  # every pair of the merger table at once
 @hypothesis_settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
