@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import io
+import itertools
 import json
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -111,6 +113,48 @@ def readers() -> dict[str, Reader]:
     return available
 
 
+CONFIDENCE_BANDS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)
+
+
+def judged_facts(
+    scorer: ModuleType, gold_dir: Path, records: Sequence[dict[str, Any]]
+) -> list[tuple[float, bool]]:
+    """(confidence, correct) of every fact the extractor stated, judged against the gold as the scorer
+    matches them; facts matching an optional gold item are neither right nor wrong and left out."""
+    judged: list[tuple[float, bool]] = []
+    for record in records:
+        gold_path = gold_dir / (Path(str(record["source"])).name.split(".")[0] + ".gold.json")
+        if not str(record["source"]).endswith(".txt") or not gold_path.exists():
+            continue
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        for cat in CATEGORIES:
+            required = Counter(
+                scorer.key(cat, g) for g in gold.get(cat) or [] if not scorer.is_optional(cat, g)
+            )
+            optional = Counter(scorer.key(cat, g) for g in gold.get(cat) or [] if scorer.is_optional(cat, g))
+            for item in scorer.predicted_items(record, cat):
+                key = scorer.key(cat, item)
+                if required[key] > 0:
+                    required[key] -= 1
+                    judged.append((float(item["confidence"]), True))
+                elif optional[key] > 0 or (cat == "quantities" and abs(key) < 10):
+                    optional[key] -= 1
+                else:
+                    judged.append((float(item["confidence"]), False))
+    return judged
+
+
+def print_reliability(scorer: ModuleType, runs: Sequence[tuple[Path, Sequence[dict[str, Any]]]]) -> None:
+    """Per confidence band, how many facts the extractor stated and the share that were right."""
+    judged = [fact for gold_dir, records in runs for fact in judged_facts(scorer, gold_dir, records)]
+    print("confidence | facts | correct | share correct")
+    print("--- | --- | --- | ---")
+    for lo, hi in itertools.pairwise(CONFIDENCE_BANDS):
+        band = [ok for confidence, ok in judged if lo <= confidence < hi]
+        share = f"{sum(band) / len(band):.3f}" if band else "—"
+        print(f"{lo:.2f}–{min(hi, 1.0):.2f} | {len(band)} | {sum(band)} | {share}")
+
+
 def main() -> int:
     if not (SHARED / "eval" / "score.py").exists():
         print(f"{SHARED} is absent: nothing to score against.")
@@ -140,6 +184,10 @@ def main() -> int:
                     ]
                 )
             )
+    print()
+    print_reliability(
+        scorer, [(SHARED / name, run_reader(ours, documents(SHARED / name))[0]) for name in GOLD_SETS]
+    )
     if "underthesea NER (people)" not in readers():
         print("underthesea is not installed: `make eval` installs it in the `peers` group.")
     return 0

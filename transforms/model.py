@@ -50,6 +50,7 @@ class Ranking:
     # Which province table the rank belongs to (63 former provinces or 34 merged ones): the regime the
     # province code is read in. The warehouse names the province from (code, regime), never from a date.
     regime: int | None = None
+    confidence: float = 1.0  # how sure the rule was, 0..1 (transforms/extract/confidence.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class Metric:
     period_end: date | None = None
     # The level of government the figure is about ("100% cấp xã"), when stated.
     level: AdminLevel | None = None
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class Person:
     name: str
     titles: tuple[str, ...]
     span: Span
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class LegalRef:
     issued_date: date | None
     issuer: str | None
     span: Span
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

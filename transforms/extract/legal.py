@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from transforms.extract.confidence import LEGAL_OWN_NUMBER, legal_confidence
 from transforms.extract.dates import parse_date
 from transforms.extract.sentences import Sentence
 from transforms.extract.text import fold, guarded_alternation
@@ -73,7 +74,8 @@ def extract_legal_refs(text: str, text_folded: str, sentences: list[Sentence]) -
             old = found.get(key)
             if old is None or (old.issued_date is None and issued):
                 span = old.span if old else Span(s.evidence, m.start(), m.end())
-                found[key] = LegalRef(kind, number, issued, issuer or (old.issuer if old else None), span)
+                issuer = issuer or (old.issuer if old else None)
+                found[key] = LegalRef(kind, number, issued, issuer, span, legal_confidence(number))
     return list(found.values())
 
 
@@ -86,9 +88,8 @@ def own_number(text: str, text_folded: str, sentences: list[Sentence]) -> LegalR
     kind = KIND_BY_CODE[m["code"]]
     s = next((s for s in sentences if s.start <= m.start("num") < s.end), None)
     span = Span(s.evidence if s else m.group().strip(), m.start("num"), m.end("num"))
-    return LegalRef(
-        kind, text[m.start("num") : m.end("num")], None, _issuer(text, m.end(), m["num"].upper()), span
-    )
+    number = text[m.start("num") : m.end("num")]
+    return LegalRef(kind, number, None, _issuer(text, m.end(), number.upper()), span, LEGAL_OWN_NUMBER)
 
 
 def legal_number_spans(text_folded: str) -> list[tuple[int, int]]:

@@ -10,10 +10,11 @@ only x is a quantity ("27/27 huyện" → 27 huyện). Facts in a repeated sente
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from transforms.extract.confidence import metric_confidence
 from transforms.extract.indicators import indicator_for, unit_fits
 from transforms.extract.numbers import NUMBER, SCALES, is_decimal, parse_amount
 from transforms.extract.sentences import Sentence
@@ -155,7 +156,9 @@ def _percents(ctx: MetricContext, s: Sentence) -> list[Metric]:
                 continue
             subject = _subject(ctx.text, s.start, m.start(), m.end(), s.end)
             value = parse_amount(m[g])
-            out.append(_metric(ctx, s, "percent", value, "%", m.start(g), m.end(), subject))
+            metric = _metric(ctx, s, "percent", value, "%", m.start(g), m.end(), subject)
+            confidence = metric_confidence("percent", value, True, False, range_end=m["b"] is not None)
+            out.append(replace(metric, confidence=confidence))
     return out
 
 
@@ -177,7 +180,10 @@ def _quantities(
         unit_text = unit_text or _unit_before(ctx.text, s.start, start)
         raw_end = unit[1] if unit else end
         subject = _subject(ctx.text, s.start, start, raw_end, s.end) or unit_text
-        out.append(_metric(ctx, s, "quantity", value, unit_text, start, raw_end, subject))
+        metric = _metric(ctx, s, "quantity", value, unit_text, start, raw_end, subject)
+        listed = unit is not None and _unit_noun_re().match(ctx.text_folded, end) is not None
+        confidence = metric_confidence("quantity", value, listed, fraction=unit is None, range_end=False)
+        out.append(replace(metric, confidence=confidence))
     return out
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from transforms.extract.confidence import PERSON_SIGNATORY, person_confidence
 from transforms.extract.provinces import gazetteer
 from transforms.extract.sentences import Sentence, sentence_at
 from transforms.extract.text import WB_L, alternation, fold, guarded_alternation, squash
@@ -59,6 +60,7 @@ SIGNATURE_RE = re.compile(
 HONORIFIC_RE = re.compile(
     r"(?:ông|bà|đồng chí|các đồng chí|anh|chị|cụ|đ/c|thủ tướng|chủ tịch|bí thư|giám đốc)\s*:?\s*$"
 )
+HONORIFIC_ONLY_RE = re.compile(r"(?:ông|bà|đồng chí|anh|chị|cụ|đ/c)\s*:?\s*$")
 CREDIT_RE = re.compile(r"(?:ảnh|nguồn|theo|bài|tác giả|video|clip|pv|phóng viên)\s*:\s*$|\(ảnh\s*:?\s*$")
 PLACE_BEFORE_RE = re.compile(
     r"(?:tỉnh|thành phố|tp\.?|huyện|quận|xã|phường|thị xã|thị trấn|tại|ở|về|sông|núi|đường|phố)\s+$"
@@ -115,7 +117,10 @@ def extract_people(text: str, text_folded: str, sentences: list[Sentence]) -> li
             titles = _titles_after(text, end, s.end) + _titles_before(text, text_folded, s.start, start)
             old = found.get(name.lower())
             merged = tuple(dict.fromkeys([*(old.titles if old else ()), *titles]))
-            found[name.lower()] = Person(name, merged, old.span if old else Span(s.evidence, start, end))
+            honorific = HONORIFIC_ONLY_RE.search(text_folded, max(s.start, start - 20), start) is not None
+            confidence = max(person_confidence(honorific, len(name.split())), old.confidence if old else 0.0)
+            span = old.span if old else Span(s.evidence, start, end)
+            found[name.lower()] = Person(name, merged, span, confidence)
     for person in _signatories(text, sentences):
         found.setdefault(person.name.lower(), person)
     return _drop_partial_names(list(found.values()))
@@ -130,7 +135,7 @@ def _signatories(text: str, sentences: list[Sentence]) -> list[Person]:
             continue
         s = sentence_at(sentences, m.start("name"))
         span = Span(s.evidence if s else m["name"], m.start("name"), m.end("name"))
-        out.append(Person(squash(m["name"]), (title.capitalize(),), span))
+        out.append(Person(squash(m["name"]), (title.capitalize(),), span, PERSON_SIGNATORY))
     return out
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from transforms.extract.confidence import RANK_TABLE, RankEvidence, rank_confidence
 from transforms.extract.dates import dti_editions, report_years
 from transforms.extract.numbers import parse_number
 from transforms.extract.provinces import MERGER_DATE, Gazetteer, Mention, gazetteer
@@ -486,9 +487,12 @@ def _sentence_rankings(
                 prev_end = h.end
                 continue
             listed: list[int | None] = [h.year] if h.year else list(_years_listed(ctx.text_folded, h))
-            years = listed or [
-                _year_near(ctx.text_folded, c_start if i == 0 else prev_end, h, next_start, i > 0) or year_ctx
-            ]
+            near = (
+                None
+                if listed
+                else _year_near(ctx.text_folded, c_start if i == 0 else prev_end, h, next_start, i > 0)
+            )
+            years = listed or [near or year_ctx]
             pillars = (
                 [h.pillar]
                 if h.pillar
@@ -498,8 +502,20 @@ def _sentence_rankings(
             )
             score = scores[i] if len(pillars) == 1 and len(years) == 1 else None
             code, regime = _ranked_code(ctx, s, h, provinces[i], years[0])
+            confidence = rank_confidence(
+                RankEvidence(
+                    named=provinces[i] is not None,
+                    distance=_name_distance(ctx, s, h),
+                    out_of=h.out_of is not None,
+                    dti_named=DTI_RE.search(ctx.text_folded, s.start, s.end) is not None,
+                    year_stated=bool(listed or near),
+                    lead=ctx.text_folded.startswith(("dẫn đầu", "đứng đầu"), h.start),
+                )
+            )
             out.extend(
-                _ranking(s, h, code, regime, year, pillar, score) for pillar in pillars for year in years
+                _ranking(s, h, code, regime, year, pillar, score, confidence)
+                for pillar in pillars
+                for year in years
             )
             prev_end = h.end
     return out
@@ -528,7 +544,7 @@ def _rank_list_rankings(ctx: RankContext, default_year: int | None) -> list[Rank
             code = code63 if table == 63 else ctx.gazetteer.as_of(code63, ctx.doc_date).code
             line = ctx.text[m.start() : m.end()].strip()
             span = Span(evidence=line, start=m.start("n"), end=m.end("n"))
-            out.append(Ranking(code, year, pillar, int(m["n"]), None, score, span, regime=table))
+            out.append(Ranking(code, year, pillar, int(m["n"]), None, score, span, table, RANK_TABLE))
     return out
 
 
@@ -624,12 +640,19 @@ def _years_listed(text_folded: str, h: RankHit) -> list[int]:
 
 
 def _ranking(s: Sentence, h: RankHit, code: str | None, regime: int, year: int | None,
-             pillar: str, score: float | None) -> Ranking:  # fmt: skip
+             pillar: str, score: float | None, confidence: float) -> Ranking:  # fmt: skip
     span = Span(evidence=s.evidence, start=h.start, end=h.end)
     return Ranking(
         province_code=code, year=year, pillar=pillar, rank=h.rank, out_of=h.out_of, score=score, span=span,
-        regime=regime,
+        regime=regime, confidence=confidence,
     )  # fmt: skip
+
+
+def _name_distance(ctx: RankContext, s: Sentence, h: RankHit) -> int | None:
+    """Characters between a rank and the nearest province named before or right after it in its sentence."""
+    gaps = [h.start - m.end for m in ctx.mentions if s.start <= m.start and m.end <= h.start]
+    gaps += [m.start - h.end for m in ctx.mentions if h.end <= m.start < s.end]
+    return min(gaps) if gaps else None
 
 
 def _ranked_code(ctx: RankContext, s: Sentence, h: RankHit, named: tuple[str, bool] | None,
@@ -848,6 +871,9 @@ def _merge(found: list[Ranking]) -> list[Ranking]:
             merged[key] = r
         else:
             merged[key] = replace(
-                old, out_of=old.out_of or r.out_of, score=old.score if old.score is not None else r.score
+                old,
+                out_of=old.out_of or r.out_of,
+                score=old.score if old.score is not None else r.score,
+                confidence=max(old.confidence, r.confidence),  # stated twice: the better statement counts
             )
     return list(merged.values())
