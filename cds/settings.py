@@ -101,11 +101,41 @@ class Settings(BaseSettings):
     api_query_seconds: float = Field(
         10, gt=0, description="`cds api` stops a query (`/api/sql`, a table page) running longer."
     )
+    # `cds collect`: fetching reports from the web into snapshots the nightly run ingests.
+    sources_file: Path = Field(Path("sources.yml"), description="The web sources `cds collect` reads.")
+    collect_dir: Path | None = Field(
+        None, description="Where snapshots are written; default: the `collected` folder of the source folder."
+    )
+    collect_allow_private: bool = Field(
+        False, description="Allow requests to private and loopback addresses (tests, intranet portals)."
+    )
+    collect_user_agent: str = Field(
+        "cds-pipeline/0.1 (open data from provincial digital-transformation reports)",
+        description="The User-Agent of every request (add a contact address); robots.txt is matched on it.",
+    )
+    collect_rate_seconds: float = Field(1.0, ge=0, description="Least time between two requests to one host.")
+    collect_host_concurrency: int = Field(2, ge=1, description="Requests in flight to one host at most.")
+    collect_timeout_seconds: float = Field(20, gt=0, description="Connect/read timeout of one request.")
+    collect_max_bytes: int = Field(20 * 1024 * 1024, ge=1, description="Larger responses are refused.")
+    collect_max_redirects: int = Field(5, ge=0, description="Redirects followed per request at most.")
+    collect_retries: int = Field(
+        3, ge=0, description="Retries (with backoff) of a fetch after a 5xx or a timeout."
+    )
+    collect_max_articles: int = Field(
+        500, ge=1, description="Articles fetched per source and run at most (the rest wait for the next run)."
+    )
 
-    @field_validator("source_dir", "warehouse_path", "public_dir")
+    @field_validator("source_dir", "warehouse_path", "public_dir", "sources_file")
     @classmethod
     def _resolve(cls, value: Path) -> Path:
         return _under_root(value.expanduser())
+
+    @property
+    def snapshot_dir(self) -> Path:
+        """Snapshots land inside the source folder unless placed elsewhere, so nightly ingests them."""
+        if self.collect_dir is None:
+            return self.source_dir / "collected"
+        return _under_root(self.collect_dir.expanduser())
 
 
 @lru_cache(maxsize=1)

@@ -39,3 +39,34 @@ create table if not exists raw.ingest_errors (
     run_id        varchar not null,
     primary key (source_path, file_sha256)
 );
+
+-- What `cds collect` fetched: one row per article URL, replaced by each later fetch of it. A URL
+-- here is not fetched again unless its feed or sitemap says it changed since fetched_at.
+create table if not exists raw.fetched_urls (
+    url            varchar primary key,  -- as the feed, sitemap or listing gave it
+    source         varchar not null,     -- the sources.yml source that found it
+    province_code  varchar not null,
+    final_url      varchar not null,     -- after redirects
+    status         integer not null,
+    content_type   varchar not null,
+    content_sha256 varchar not null,
+    snapshot_path  varchar,              -- relative to the snapshot folder; null when not about CĐS
+    relevant       boolean not null,     -- about digital transformation (the relevance filter)
+    etag           varchar,
+    last_modified  varchar,
+    published_date date,
+    fetched_at     timestamp not null,
+    run_id         varchar not null
+);
+
+-- Every fetch that failed or was refused, with its reason; the run went on without it.
+create table if not exists raw.fetch_errors (
+    url            varchar not null,
+    source         varchar not null,
+    stage          varchar not null,     -- feed | sitemap | listing | article
+    reason         varchar not null,     -- a sentence a person can act on
+    status         integer,              -- the HTTP status, when there was one
+    failed_at      timestamp not null,
+    run_id         varchar not null,
+    primary key (url, run_id)
+);

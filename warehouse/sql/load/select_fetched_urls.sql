@@ -1,0 +1,3 @@
+-- The URLs collect has fetched before, and when: a seen URL is fetched again only if it changed since.
+select url, fetched_at
+from raw.fetched_urls;
