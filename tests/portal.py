@@ -191,8 +191,16 @@ class Portal:
     huge_bytes_sent: int = 0
     max_in_flight: int = 0
 
-    def requests(self, path: str) -> list[Hit]:
-        return [hit for hit in self.log if hit.path == path]
+    def requests(self, path: str, at_least: int = 0) -> list[Hit]:
+        """The requests of `path` so far; with `at_least`, wait (up to 5 s) for that many to be logged
+        (a request is logged once its answer is written, just after the client may have read it)."""
+        deadline = time.monotonic() + 5
+        while (
+            len(found := [hit for hit in self.log if hit.path == path]) < at_least
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.01)
+        return found
 
     def url(self, path: str) -> str:
         return self.base + path

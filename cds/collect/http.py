@@ -164,7 +164,7 @@ class Fetcher:
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
             fetched_at=datetime.now(UTC).replace(tzinfo=None),
-            from_cache=bool(getattr(caching, "from_cache", False)),
+            from_cache=bool(caching.get("from_cache")) if isinstance(caching, dict) else False,
         )
 
     def _body(self, response: httpx.Response) -> bytes:
