@@ -120,22 +120,23 @@ def collect(
     province: Annotated[str | None, typer.Option("--province", help="GSO province code of --url")] = None,
 ) -> None:
     """Fetch new articles from the web sources into snapshots the nightly run ingests."""
-    _quiet_services()
-    from cds.collect.config import SourcesError
-    from flows.collect import collect as collect_flow
-
     if (url is None) != (province is None):
         err.print("[red]--url and --province go together[/red]")
         raise typer.Exit(2)
     if sources is not None and url is not None:
         err.print("[red]--sources or --url, not both[/red]")
         raise typer.Exit(2)
+    with _prefect():
+        from cds.collect.config import SourcesError
+        from flows.collect import collect as collect_flow
+
     with err.status("Collecting (feeds, sitemaps, listing pages → snapshots)…"):
         state = collect_flow(str(sources) if sources else None, url, province, return_state=True)
     failure = state.result(raise_on_failure=False) if (state.is_failed() or state.is_crashed()) else None
     if failure is not None:
         message = str(failure) if isinstance(failure, SourcesError | ValueError) else state.message
-        err.print(f"[red]Collect failed:[/red] {message}", markup=True, highlight=False)
+        err.print("[red]Collect failed:[/red]", end=" ")
+        err.print(message, markup=False, highlight=False)
         raise typer.Exit(1)
     summary = state.result()
     settings = get_settings()
