@@ -10,7 +10,7 @@ only x is a quantity ("27/27 huyện" → 27 huyện). Facts in a repeated sente
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -156,9 +156,8 @@ def _percents(ctx: MetricContext, s: Sentence) -> list[Metric]:
                 continue
             subject = _subject(ctx.text, s.start, m.start(), m.end(), s.end)
             value = parse_amount(m[g])
-            metric = _metric(ctx, s, "percent", value, "%", m.start(g), m.end(), subject)
             confidence = metric_confidence("percent", value, True, False, range_end=m["b"] is not None)
-            out.append(replace(metric, confidence=confidence))
+            out.append(_metric(ctx, s, "percent", value, "%", m.start(g), m.end(), subject, confidence))
     return out
 
 
@@ -180,10 +179,9 @@ def _quantities(
         unit_text = unit_text or _unit_before(ctx.text, s.start, start)
         raw_end = unit[1] if unit else end
         subject = _subject(ctx.text, s.start, start, raw_end, s.end) or unit_text
-        metric = _metric(ctx, s, "quantity", value, unit_text, start, raw_end, subject)
         listed = unit is not None and _unit_noun_re().match(ctx.text_folded, end) is not None
         confidence = metric_confidence("quantity", value, listed, fraction=unit is None, range_end=False)
-        out.append(replace(metric, confidence=confidence))
+        out.append(_metric(ctx, s, "quantity", value, unit_text, start, raw_end, subject, confidence))
     return out
 
 
@@ -291,7 +289,7 @@ def _subject(text: str, s_start: int, pos: int, end: int, s_end: int) -> str:
 
 
 def _metric(ctx: MetricContext, s: Sentence, kind: str, value: float, unit: str, start: int, end: int,
-            subject: str) -> Metric:  # fmt: skip
+            subject: str, confidence: float) -> Metric:  # fmt: skip
     raw = squash(ctx.text[start:end])
     after = _clause_after(ctx.text, end, s.end)
     if kind == "percent" and AGAINST_PLAN_RE.match(ctx.text_folded, end):
@@ -307,4 +305,4 @@ def _metric(ctx: MetricContext, s: Sentence, kind: str, value: float, unit: str,
     if indicator and not unit_fits(indicator, kind, unit):
         indicator = None  # a code's kind and units are part of its definition
     return Metric(kind=kind, value=value, unit=unit, raw=raw, subject=subject, indicator=indicator,  # type: ignore[arg-type]
-                  span=Span(evidence=s.evidence, start=start, end=end))  # fmt: skip
+                  span=Span(evidence=s.evidence, start=start, end=end), confidence=confidence)  # fmt: skip

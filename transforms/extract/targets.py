@@ -12,6 +12,7 @@ beside the figure ("55% đối với cấp tỉnh, 40% đối với cấp huyệ
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass, replace
@@ -83,26 +84,24 @@ def annotate(
     metrics: list[Metric], text_folded: str, sentences: list[Sentence], as_of: date | None
 ) -> list[Metric]:
     """Each metric with its target flag and deadline, its period and its level."""
-    by_sentence: dict[int, list[Metric]] = {}
+    starts = [s.start for s in sentences]
+    scopes: dict[int, _Scope | None] = {}
+
+    def scope_of(i: int) -> _Scope | None:
+        """The target scope of sentence i: its own, or the one it goes on with ('Đồng thời, ...')."""
+        if i not in scopes:
+            s = sentences[i]
+            s_folded = text_folded[s.start : s.end]
+            before = scope_of(i - 1) if i > 0 and CONTINUES_RE.match(s_folded) else None
+            scopes[i] = _Scope(s.start, before.deadline) if before else _scope(s_folded, s.start)
+        return scopes[i]
+
+    out = []
     for m in metrics:
-        by_sentence.setdefault(_sentence_index(sentences, m.span.start), []).append(m)
-    out: list[Metric] = []
-    carried: _Scope | None = None
-    for i, s in enumerate(sentences):
-        s_folded = text_folded[s.start : s.end]
-        continued = carried is not None and CONTINUES_RE.match(s_folded) is not None
-        scope = _Scope(s.start, carried.deadline) if continued and carried else _scope(s_folded, s.start)
-        for m in by_sentence.get(i, []):
-            out.append(_annotated(m, text_folded, s, scope, as_of))
-        carried = scope if scope else (carried if not s_folded.strip() else None)
-    return sorted(out, key=lambda m: m.span.start)
-
-
-def _sentence_index(sentences: list[Sentence], pos: int) -> int:
-    for i, s in enumerate(sentences):
-        if s.start <= pos < s.end:
-            return i
-    return -1
+        i = bisect.bisect_right(starts, m.span.start) - 1
+        s = sentences[i]
+        out.append(_annotated(m, text_folded, s, scope_of(i), as_of))
+    return out
 
 
 def _scope(s_folded: str, s_start: int) -> _Scope | None:
