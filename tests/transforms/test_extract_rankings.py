@@ -357,3 +357,15 @@ def test_a_score_belongs_to_the_province_its_clause_is_about() -> None:
     )
     found = {(r.province_code, r.rank, r.score) for r in extract_facts(text).rankings}
     assert found == {("22", 1, 0.8241), ("31", 2, None), ("27", 3, 0.7012)}
+
+
+def test_the_bottom_of_the_table_with_ranks_in_brackets() -> None:
+    text = (
+        "Theo Chỉ số chuyển đổi số năm 2023, ba địa phương đứng cuối bảng lần lượt là Cao Bằng (61), "
+        "Hà Giang (62) và Bắc Kạn (63)."
+    )
+    assert _ranks(text) == {
+        ("04", 2023, "overall", 61),
+        ("02", 2023, "overall", 62),
+        ("06", 2023, "overall", 63),
+    }

@@ -82,7 +82,9 @@ YEAR_CELL_RE = re.compile(r"\s*(?:năm\s+|dti\s+)?((?:19|20)\d{2})\s*")
 RANK_INTRO_RE = re.compile(r"thứ hạng|xếp hạng|vị trí")
 OUT_OF_INTRO_RE = re.compile(r"(?:trên|/)\s*(?P<of>63|34)\s+(?:tỉnh|địa phương)")
 BRACKET_RANK_RE = re.compile(r"\((?:thứ\s+)?(?P<n>\d{1,2})\)")
-BRACKET_CUE_RE = re.compile(r"thứ hạng|xếp hạng|xếp thứ|đứng thứ|vị trí")
+BRACKET_CUE_RE = re.compile(
+    r"thứ hạng|xếp hạng|xếp thứ|đứng thứ|vị trí|(?:đứng|xếp) cuối|cuối bảng|thấp nhất|cao nhất|dẫn đầu"
+)
 HEAD_CELL_RE = re.compile(r"hạng(?:[ \t]*(?:/|trên)[ \t]*(?:63|34))?(?:[ \t]+dti)?[ \t]*(?:\||$)", re.M)
 RANK_CELL_RE = re.compile(r"\s*(?P<n>\d{1,2})(?:\s*/\s*(?P<of>63|34))?\s*")
 # A list row "- Kiến tạo thể chế: thứ 21", "Đà Nẵng – 1", "2. Hạ tầng số: 24/63": a label (a pillar or a
