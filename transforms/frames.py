@@ -47,6 +47,13 @@ METRIC_SCHEMA: dict[str, pl.DataType] = {
     "unit": pl.String(),
     "subject": pl.String(),
     "indicator_code": pl.String(),
+    # A goal (with its deadline year) is kept apart from a result; the period the figure describes
+    # and the level of government it is about, when the text states them.
+    "is_target": pl.Boolean(),
+    "target_year": pl.Int32(),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+    "admin_level": pl.String(),
     **SPAN_SCHEMA,
 }
 PERSON_SCHEMA: dict[str, pl.DataType] = {
@@ -157,6 +164,11 @@ def _metric_row(doc_id: str, doc_province: str | None, m: Metric) -> Row:
         "unit": m.unit,
         "subject": m.subject,
         "indicator_code": m.indicator,
+        "is_target": m.target,
+        "target_year": m.target_year,
+        "period_start": m.period_start,
+        "period_end": m.period_end,
+        "admin_level": m.level,
         **_span(m.span),
     }
 

@@ -112,6 +112,10 @@ def read_indicator_code_list() -> pl.DataFrame:
         "label_en",
         "unit",
         pl.col("version").alias("code_list_version"),
+        "measure",
+        "units",
+        "definition",
+        pl.col("mirrors").replace("", None),
     )
 
 

@@ -48,9 +48,35 @@ def with_rankings(extraction: Extraction, **changes: object) -> Extraction:
     return replace(extraction, rankings=tuple(replace(r, **changes) for r in extraction.rankings))  # type: ignore[arg-type]
 
 
+def with_metric(extraction: Extraction, **changes: object) -> Extraction:
+    return replace(extraction, metrics=tuple(replace(m, **changes) for m in extraction.metrics))  # type: ignore[arg-type]
+
+
 ROW_LEVEL_FAILURES = {
     "rank-above-out-of": (lambda t: hand_extraction(t, rank=70), "dti_ranks", "rank_within_out_of"),
     "percent-140": (lambda t: hand_extraction(t, percent=140.0), "metrics", "percent_within_0_100"),
+    "coded-share-140": (
+        lambda t: with_metric(hand_extraction(t, percent=140.0), indicator="dossier_online_pct"),
+        "metrics",
+        "percent_within_0_100",
+    ),
+    # "120 xã" coded as a count of team members: the unit does not fit the code.
+    "unit-misfit": (
+        lambda t: with_metric(
+            hand_extraction(t),
+            kind="quantity",
+            value=120.0,
+            unit="xã",
+            indicator="community_team_members_count",
+        ),
+        "metrics",
+        "unit_fits_indicator",
+    ),
+    "kind-misfit": (
+        lambda t: with_metric(hand_extraction(t), indicator="dossiers_count"),
+        "metrics",
+        "unit_fits_indicator",
+    ),
     "unknown-pillar": (
         lambda t: with_rankings(hand_extraction(t), pillar="popularity"),
         "dti_ranks",
@@ -87,6 +113,24 @@ def test_row_level_failures_are_quarantined_and_block_when_most_new_facts_are_ba
     assert {f"{c.table}.{c.check}" for c in gate.blocking_failures} == {
         "warehouse.quarantine_share_below_limit"
     }
+
+
+@pytest.mark.parametrize(
+    ("changes", "description"),
+    [
+        ({"value": 105.0, "indicator": "targets_achieved_pct"}, "progress against a plan may pass 100 %"),
+        ({"unit": "%", "indicator": "dossier_online_pct"}, "a share with its own unit"),
+        (
+            {"kind": "quantity", "value": 120.0, "unit": "Hoá đơn", "indicator": "einvoices_count"},
+            "old tones",
+        ),
+    ],
+    ids=["ratio-105", "share-fits", "unit-spelling"],
+)
+def test_fitting_coded_figures_pass(settings: Settings, changes: dict[str, object], description: str) -> None:
+    gate = gate_for(settings, lambda t: with_metric(hand_extraction(t), **changes))
+    assert gate.passed, f"{description}: {gate.summary()}"
+    assert gate.quarantined.is_empty(), description
 
 
 def test_one_bad_report_among_many_good_is_quarantined_and_the_rest_passes(settings: Settings) -> None:

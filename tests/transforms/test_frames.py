@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from tests.conftest import REPORT_TEXT, hand_extraction
 from transforms.frames import METRIC_SCHEMA, RANK_SCHEMA, FactFrames, to_fact_frames
 
@@ -27,3 +30,24 @@ def test_no_documents_give_empty_typed_frames() -> None:
 
     assert all(count == 0 for count in empty.row_counts().values())
     assert dict(empty.dti_ranks.schema) == RANK_SCHEMA
+
+
+def test_a_metric_row_carries_target_deadline_period_and_level() -> None:
+    base = hand_extraction()
+    target = replace(
+        base.metrics[0],
+        target=True,
+        target_year=2025,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        level="commune",
+    )
+    frames = to_fact_frames([("doc-1", replace(base, metrics=(base.metrics[0], target)))])
+
+    rows = frames.metrics.select(
+        "is_target", "target_year", "period_start", "period_end", "admin_level"
+    ).rows()
+    assert rows == [
+        (False, None, None, None, None),
+        (True, 2025, date(2025, 1, 1), date(2025, 12, 31), "commune"),
+    ]

@@ -85,3 +85,22 @@ def test_no_two_provinces_share_a_label_on_the_indicators_page(sample_release: P
         bars = pl.read_csv(chart, schema_overrides={"province_code": pl.String})
         assert bars["province"].n_unique() == bars.height, chart.name
         assert bars.select("province_code", "province_regime").n_unique() == bars.height, chart.name
+
+
+def test_every_coded_figure_fits_its_indicator_and_none_was_quarantined_for_it(sample_release: Path) -> None:
+    """The unit-fit rule ran in the gate (checks.csv) with no failing or quarantined row, and the
+    release agrees when checked again against its own code list."""
+    checks = pl.read_csv(sample_release / "quality" / "checks.csv")
+    rules = checks.filter(
+        (pl.col("table") == "metrics")
+        & pl.col("check").is_in(["unit_fits_indicator", "percent_within_0_100"])
+    )
+    assert sorted(rules["check"]) == ["percent_within_0_100", "unit_fits_indicator"]
+    assert rules.select("status", "failing_rows", "quarantined_rows").unique().rows() == [("pass", 0, 0)]
+    coded, misfits = rows(
+        sample_release,
+        "select count(*), count(*) filter (where m.kind <> i.kind "
+        "or not list_contains(string_split(lower(i.units), '|'), lower(m.unit))) "
+        "from metrics as m join indicators as i using (indicator_code)",
+    )[0]
+    assert coded > 50 and misfits == 0

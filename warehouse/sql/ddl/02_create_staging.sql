@@ -38,6 +38,11 @@ create table if not exists staging.metrics (
     raw_text       varchar not null,
     subject        varchar not null,
     indicator_code varchar,
+    is_target      boolean,             -- a goal, plan or commitment, not a result; null: read before targets were
+    target_year    integer,             -- a target's deadline year, when stated
+    period_start   date,                -- the period the figure describes, when stated (else as of the event date)
+    period_end     date,
+    admin_level    varchar,             -- national | province | district | commune, when the text names one
     evidence       varchar not null,
     span_start     integer not null,
     span_end       integer not null

@@ -17,7 +17,11 @@ create table if not exists core.dim_indicator (
     label_vi       varchar not null,
     label_en       varchar not null,
     unit           varchar not null,
-    code_list_version varchar not null
+    code_list_version varchar not null,
+    measure        varchar,              -- share | ratio | count | rate (a ratio to a plan may exceed 100 %)
+    units          varchar,              -- '|'-separated units a figure must have to carry the code
+    definition     varchar,
+    mirrors        varchar               -- the national indicator it mirrors, where there is one
 );
 
 create table if not exists core.dim_document (

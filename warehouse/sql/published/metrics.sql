@@ -1,4 +1,5 @@
--- Open-data table: percentages and counted amounts stated in province reports, with provenance.
+-- Open-data table: percentages and counted amounts stated in province reports, with provenance,
+-- each a result or a target (with its deadline), with the period and level of government it is about.
 with documents as (
     select
         doc_id,
@@ -22,6 +23,11 @@ select
     m.unit,
     m.subject,
     m.indicator_code,
+    m.is_target,
+    m.target_year,
+    m.period_start,
+    m.period_end,
+    m.admin_level,
     m.doc_id,
     d.source_path,
     m.raw_text,
