@@ -9,6 +9,7 @@ If-None-Match with 304. The texts are written for these tests.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import select
 import socket
@@ -317,6 +318,12 @@ def serve_portal() -> Iterator[Portal]:
                 return self._send(200, _rss(portal.base), "application/rss+xml; charset=utf-8")
             if path == "/sitemap.xml":
                 return self._send(200, _sitemap(portal.base), "application/xml")
+            if path == "/sitemap-index.xml.gz":  # an index, gzipped, pointing at the sitemap
+                index = (
+                    '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    f"<sitemap><loc>{portal.base}/sitemap.xml</loc></sitemap></sitemapindex>"
+                )
+                return self._send(200, gzip.compress(index.encode()), "application/x-gzip")
             if path == "/tin-tuc/":
                 return self._send(200, _listing(), "text/html; charset=utf-8")
             if path == PDF_PATH:
