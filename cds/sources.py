@@ -168,18 +168,19 @@ def _read_one(
         return None
     row.update(_decoded(data, PurePosixPath(relative).suffix.lower()))
     if row["doc_id"] is not None:
-        row.update(_metadata(root, relative, row.pop("page_meta")))  # type: ignore[arg-type]
+        row.update(_metadata(root, relative, row.pop("page_meta"), row["title"]))  # type: ignore[arg-type]
     return row
 
 
-def _metadata(root: Path, relative: str, page: SourceMeta) -> dict[str, object]:
-    """The document's source_url and published date (sidecar, page markup, URL), and any warning."""
+def _metadata(root: Path, relative: str, page: SourceMeta, title: str | None) -> dict[str, object]:
+    """The document's source_url, published date (sidecar, page markup, URL) and title (the
+    sidecar's, else the document's own), and any warning."""
     sidecar, warnings = read_sidecar_under(root, relative)
     meta = combine(sidecar, page, today())
     return {
         "source_url": meta.url,
         "published_date": meta.published_date,
-        "title": meta.title,
+        "title": meta.title or title,
         "meta_warning": "; ".join(warnings) or None,
     }
 

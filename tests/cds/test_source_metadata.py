@@ -60,6 +60,23 @@ def test_each_file_gets_its_own_sidecar_and_a_broken_one_is_only_a_warning(tmp_p
     assert all(r["reason"] is None for r in rows.values())
 
 
+def test_a_document_keeps_its_own_title_unless_the_sidecar_gives_one(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Tiêu đề trang</title></head>"
+        "<body><article><p>Tỷ lệ đạt 98,5%.</p></article></body></html>"
+    )
+    write_report(tmp_path, "a.html", page)
+    write_report(tmp_path, "b.html", page.replace("98,5", "97,5"))
+    write_sidecar(tmp_path, "b", title="Tiêu đề từ sidecar")
+
+    files = read_report_files(tmp_path, list_report_files(tmp_path), set(), max_bytes=10**6)
+
+    assert dict(files.select("source_path", "title").iter_rows()) == {
+        "a.html": "Tiêu đề trang",
+        "b.html": "Tiêu đề từ sidecar",
+    }
+
+
 @pytest.mark.integration
 def test_a_sidecar_url_and_date_reach_the_published_documents_table(settings: Settings) -> None:
     write_report(settings.source_dir, "vinh-long.txt", DATELINE_TEXT)
