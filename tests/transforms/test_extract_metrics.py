@@ -45,3 +45,12 @@ def test_any_lower_case_noun_counts_but_not_time_rank_or_function_words() -> Non
         "bảng xếp hạng 34 tỉnh, thành phố."
     )
     assert _values(text, "quantity") == [42, 3000, 1_100_000]
+
+
+def test_amounts_after_a_heading_ending_in_so_and_units_of_area_and_support_points() -> None:
+    text = (
+        "Kinh tế số: 1.250 hộ kinh doanh bán hàng trực tuyến. Tỉnh có diện tích 4.860 km2, dân số trên "
+        "1,2 triệu người, với 42 điểm hỗ trợ kỹ năng số."
+    )
+    found = [(m.value, m.unit) for m in extract_facts(text).metrics]
+    assert found == [(1250, "hộ kinh doanh"), (4860, "km2"), (1_200_000, "người"), (42, "điểm hỗ trợ")]

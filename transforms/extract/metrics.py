@@ -36,7 +36,7 @@ AMOUNT_RE = re.compile(r"(?P<x>" + NUMBER + r")(?:\s*/\s*(?P<y>" + NUMBER + r"))
 # Things right before a number that make it an identifier, an ordinal, a date part or a group size.
 NOT_AMOUNT_BEFORE_RE = re.compile(
     tones(
-        r"(?:(?:(?<!tổng )\bsố|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
+        r"(?:(?:(?<!tổng )(?<!tế )(?<!hội )(?<!đổi )(?<!quyền )\bsố|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
         r"|năm|tháng|ngày|quý|quí|tuần|kỳ|đợt|cụm|chương|điều|khoản|mục|bài|phần|lúc"
         r"|hotline|điện thoại|đt|fax|xem|trang|tầng|phòng"
         r"|quyết định|nghị quyết|nghị định|thông tư|chỉ thị|kế hoạch|công văn|đề án|luật|ban chỉ đạo)\s*:?\s*"
@@ -54,7 +54,7 @@ DENOMINATOR_BEFORE_RE = re.compile(r"(?:trên|trong|dẫn đầu|đứng đầu|
 DIGIT_RE = re.compile(r"\d")
 YEAR_SHAPED_RE = re.compile(r"(?:19|20)\d{2}")
 YEAR_WORD_BEFORE_RE = re.compile(r"(?:năm|dti)\s*$")
-RATE_PHRASE_BEFORE_RE = re.compile(r"\d[\d.,]*\s+\w+(?:\s+\w+)?\s+trên\s*$")
+RATE_PHRASE_BEFORE_RE = re.compile(r"(?<![\w.,])\d(?:[\d.,]*\d)?\s+\w+(?:\s+\w+)?\s+trên\s*$")
 BRACKETED_ACRONYM_RE = re.compile(r"\(([A-ZĐ]{2,}[a-z]?)\)")
 COUNTED_NOUN_RE = re.compile(r"(?:số|Số)\s+([^\d,;:()]{3,40}?)\s+(?:của|là|đạt|được|có)\b")
 CLAUSE_END_RE = re.compile(r"[,;(.]")
