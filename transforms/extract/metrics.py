@@ -36,7 +36,8 @@ AMOUNT_RE = re.compile(r"(?P<x>" + NUMBER + r")(?:\s*/\s*(?P<y>" + NUMBER + r"))
 # Things right before a number that make it an identifier, an ordinal, a date part or a group size.
 NOT_AMOUNT_BEFORE_RE = re.compile(
     tones(
-        r"(?:(?:(?<!tổng )(?<!tế )(?<!hội )(?<!đổi )(?<!quyền )\bsố|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
+        r"(?:(?:(?<!tổng )(?<!tế )(?<!hội )(?<!đổi )(?<!quyền )\bsố"
+        r"|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
         r"|năm|tháng|ngày|quý|quí|tuần|kỳ|đợt|cụm|chương|điều|khoản|mục|bài|phần|lúc"
         r"|hotline|điện thoại|đt|fax|xem|trang|tầng|phòng"
         r"|quyết định|nghị quyết|nghị định|thông tư|chỉ thị|kế hoạch|công văn|đề án|luật|ban chỉ đạo)\s*:?\s*"
