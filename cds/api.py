@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import duckdb
 import pyarrow as pa
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
@@ -98,6 +99,20 @@ def create_app(settings: Settings) -> FastAPI:
             body["release"] = error.release.release_id
             headers[RELEASE_HEADER] = error.release.release_id
         return JSONResponse(body, status_code=error.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        """A bad parameter (a limit over the cap, an unknown format) in one line, naming the release."""
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc'][1:])}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        asked = request.path_params.get("release_id") or request.query_params.get("release") or "latest"
+        try:
+            release = reader.resolve(asked)
+        except UnknownRelease:
+            release = None
+        return await api_error(request, ApiError(422, problems, release))
 
     def release_of(release_id: str) -> ReleaseRef:
         try:

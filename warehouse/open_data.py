@@ -206,6 +206,7 @@ class ReleaseReader:
         self.public_dir = public_dir
         self.memory_limit = memory_limit
         self._open: dict[str, duckdb.DuckDBPyConnection] = {}
+        self._tables: dict[str, list[TableInfo]] = {}
         self._lock = threading.Lock()
 
     def releases(self) -> list[ReleaseRef]:
@@ -251,9 +252,17 @@ class ReleaseReader:
         reading one holds it (and its cursor) until it ends, and the last reference closes it."""
         for release_id in [r for r in self._open if not (self.public_dir / "releases" / r).is_dir()]:
             del self._open[release_id]
+            self._tables.pop(release_id, None)
 
     def tables(self, release: ReleaseRef) -> list[TableInfo]:
-        """The tables and views of a release with their columns, types and descriptions."""
+        """The tables and views of a release with their columns, types, descriptions and rows
+        (read once per release: a release never changes)."""
+        known = self._tables.get(release.release_id)
+        if known is None:
+            known = self._tables[release.release_id] = self._read_tables(release)
+        return known
+
+    def _read_tables(self, release: ReleaseRef) -> list[TableInfo]:
         with self.cursor(release) as con:
             names = con.sql(LIST_TABLES).fetchall()
             columns = con.sql(LIST_COLUMNS).fetchall()
@@ -262,12 +271,6 @@ class ReleaseReader:
         for table, column, data_type, comment in columns:
             by_table.setdefault(table, []).append({"name": column, "type": data_type, "description": comment})
         return [TableInfo(name, bool(is_view), rows[name], by_table.get(name, [])) for name, is_view in names]
-
-    def close(self) -> None:
-        with self._lock:
-            for con in self._open.values():
-                con.close()
-            self._open.clear()
 
 
 # --- table pages: column filters, order, limit/offset -------------------------------------------

@@ -63,6 +63,7 @@ def latest(settings: Settings) -> Path:
 class ApiServer:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path
 
 
 def free_port() -> int:
@@ -73,17 +74,20 @@ def free_port() -> int:
 
 @contextmanager
 def running_api(settings: Settings, **env: str) -> Iterator[ApiServer]:
-    """`cds api` in its own process on a free port, as a user starts it; stopped afterwards."""
+    """`cds api` in its own process on a free port, as a user starts it; stopped afterwards. Its
+    log goes to a file beside the public folder (a pipe nobody reads would fill and stall it)."""
     port = free_port()
     environment = dict(os.environ, CDS_PUBLIC_DIR=str(settings.public_dir), **env)
     environment.pop("CDS_WAREHOUSE_PATH", None)
     command = [sys.executable, "-m", "cds.cli", "api", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log_path = settings.public_dir.parent / f"api-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
+            assert process.poll() is None, log_path.read_text(encoding="utf-8", errors="replace")
             try:
                 if httpx.get(f"{url}/api/releases", timeout=2).status_code == 200:
                     break
@@ -91,7 +95,11 @@ def running_api(settings: Settings, **env: str) -> Iterator[ApiServer]:
                 pass
             assert time.monotonic() < deadline, "cds api did not answer within 60 s"
             time.sleep(0.2)
-        yield ApiServer(url, process)
+        yield ApiServer(url, process, log_path)
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)

@@ -142,7 +142,12 @@ def test_pages_with_limit_offset_and_next_cover_the_table_once(
 
     assert seen == [fact_id for (fact_id,) in rows_of(sample_release, "select fact_id from metrics")]
     over = client.get("/api/tables/metrics", params={"limit": MAX_ROWS + 1})
-    assert over.status_code == 422 and "less than or equal to 1000" in over.text
+    assert over.status_code == 422
+    assert over.json() == {
+        "error": "limit: Input should be less than or equal to 1000",
+        "release": release_id(sample_release),
+    }
+    assert over.headers["X-CDS-Release"] == release_id(sample_release)
 
 
 # --- formats ------------------------------------------------------------------------------------

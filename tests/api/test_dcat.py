@@ -84,6 +84,9 @@ def test_each_file_distribution_is_the_release_file_with_its_size_and_sha256(
             {".csv": "text/csv", ".parquet": "application/vnd.apache.parquet"}[file.suffix]
         )
         assert license == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    pages = select(graph, "SELECT ?page WHERE { ?dataset a dcat:Dataset ; dcat:landingPage ?page }")
+    assert len(pages) == len(PUBLISHED_TABLES)
+    assert all((release / str(page).removeprefix(prefix)).is_file() for (page,) in pages)
     api = select(
         graph,
         """SELECT ?dataset ?access WHERE { ?dataset dcat:distribution ?d . ?d dcat:accessService ?service ;
