@@ -397,16 +397,26 @@ def api(
 ) -> None:
     """Serve the published releases over HTTP, read-only: tables as JSON, CSV or Parquet, read-only
     SQL, the catalog pages and DCAT metadata; OpenAPI docs at /docs."""
+    import socket
+
     import uvicorn
 
     from cds.api import create_app
 
     settings = get_settings()
+    try:  # one clear line now, rather than uvicorn's start-up failure (its exit code 3 means "busy" here)
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        err.print(f"Cannot listen on {host}:{port}: {exc.strerror or exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
     if not (settings.public_dir / "latest").exists():
         err.print(
             f"No release yet in {settings.public_dir}: the API answers 404 until `cds run` publishes one."
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    except SystemExit as stopped:
+        raise typer.Exit(0 if stopped.code in (0, None) else 1) from None
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ import hashlib
 import http.client
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -378,3 +382,23 @@ def test_names_that_climb_out_or_name_partial_releases_are_404(
     assert json.loads(answers[f"/api/releases/.{current}.partial/tables"][1])["error"].startswith(
         "no release"
     )
+
+
+def test_a_busy_port_is_a_one_line_error(sample_release: Settings) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = dict(os.environ, CDS_PUBLIC_DIR=str(sample_release.public_dir))
+        result = subprocess.run(
+            [sys.executable, "-m", "cds.cli", "api", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
