@@ -15,6 +15,7 @@ from transforms.extract.dates import (
     FULL_DATE_RE,
     announcement_date,
     event_date,
+    latest_announcement,
     store_stamp,
     written_after_merger,
 )
@@ -59,9 +60,12 @@ def extract_facts(text: str, published_date: date | None = None) -> Extraction:
     if doc_date is None and event is not None:
         doc_date = event  # the announcement dates the text: a rank's table and a name's code follow it
         rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
-    if doc_date is None and written_after_merger(text_folded):
-        doc_date = MERGER_DATE  # undated, but written about the merged provinces: their codes apply
-        rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
+    if doc_date is None:  # undated: an edition it ranks was announced, or wording after the merger
+        floor = latest_announcement([r.year for r in rankings if r.year])
+        after_merger = written_after_merger(text_folded)
+        if (floor and floor >= MERGER_DATE) or after_merger:
+            doc_date = max(floor or MERGER_DATE, MERGER_DATE)  # the merged provinces' codes apply
+            rankings = extract_rankings(replace(ranking_ctx, doc_date=doc_date))
     if national:
         code63 = None
     elif code63 is None:  # no province named: its districts (or, after the merger, its communes) tell

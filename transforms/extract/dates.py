@@ -273,6 +273,12 @@ def announcement_date(
     return announced
 
 
+def latest_announcement(editions: list[int]) -> date | None:
+    """When the latest of these DTI editions was announced: a text ranking it was written after that."""
+    announced = [e.announced for e in dti_editions() if e.edition in editions]
+    return max(announced) if announced else None
+
+
 def _months_after(day: date, months: int) -> tuple[int, int]:
     index = day.year * 12 + day.month - 1 + months
     return index // 12, index % 12 + 1
