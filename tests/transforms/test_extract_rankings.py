@@ -373,7 +373,10 @@ def test_the_bottom_of_the_table_with_ranks_in_brackets() -> None:
 
 def test_an_undated_text_ranking_dti_2024_is_read_after_the_merger() -> None:
     # DTI 2024 was announced after the merger: a text that ranks it was written then
-    text = "Theo kết quả Chỉ số chuyển đổi số năm 2024, Yên Bái xếp thứ 12/63, Lào Cai xếp thứ 11/34 tỉnh, thành phố."
+    text = (
+        "Theo kết quả Chỉ số chuyển đổi số năm 2024, Yên Bái xếp thứ 12/63, Lào Cai xếp thứ 11/34 tỉnh, "
+        "thành phố."
+    )
     facts = extract_facts(text)
     assert {(r.province_code, r.regime, r.rank) for r in facts.rankings} == {("15", 63, 12), ("15", 34, 11)}
     assert facts.province is not None and facts.province.code == "15"
