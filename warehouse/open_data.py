@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -156,7 +157,7 @@ def write_result(table: pa.Table, format: ResultFormat) -> bytes:
         ResultFormat.json: "(format json, array true)",
         ResultFormat.parquet: "(format parquet, compression zstd)",
     }[format]
-    with tempfile.TemporaryDirectory(prefix="cds-result-") as folder, duckdb.connect() as writer:
+    with tempfile.TemporaryDirectory(prefix="cds-result-") as folder, _scratch().cursor() as writer:
         target = Path(folder) / f"result.{format.value}"
         writer.register("result", table)
         writer.execute(f"copy result to '{_sql_path(target)}' {options}")
@@ -165,10 +166,17 @@ def write_result(table: pa.Table, format: ResultFormat) -> bytes:
 
 def text_values(table: pa.Table) -> tuple[list[str], list[list[str | None]]]:
     """Column names and every value as DuckDB prints it (its cast to VARCHAR), None for NULL."""
-    with duckdb.connect() as caster:
+    with _scratch().cursor() as caster:
         caster.register("result", table)
         rows = caster.sql("select columns(*)::varchar from result").fetchall()
     return list(table.column_names), [list(row) for row in rows]
+
+
+@cache
+def _scratch() -> duckdb.DuckDBPyConnection:
+    """One private in-memory DuckDB per process for writing results; each use takes its own cursor
+    (its own registrations, safe across threads), since opening a database costs tens of ms."""
+    return duckdb.connect()
 
 
 # --- releases as a reader sees them -------------------------------------------------------------
