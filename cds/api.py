@@ -226,6 +226,7 @@ def create_app(settings: Settings) -> FastAPI:
             filters, tuple(k.strip() for k in (order or "").split(",") if k.strip()), limit, offset
         )
         fmt = _format(request)
+        links: dict[str, str] = {}  # the next page, for every format (a CSV has no body to say it)
 
         def body() -> bytes:
             with (
@@ -234,15 +235,17 @@ def create_app(settings: Settings) -> FastAPI:
                 time_limit(con, settings.api_query_seconds),
             ):
                 rows = read_table_page(con, table, page)
-            more = rows.num_rows > limit
+            following = None
+            if rows.num_rows > limit:
+                following = str(request.url.include_query_params(offset=offset + limit))
+                links["Link"] = f'<{following}>; rel="next"'
             rows = rows.slice(0, limit)
             if fmt is not ResultFormat.json:
                 return write_result(rows, fmt)
-            following = str(request.url.include_query_params(offset=offset + limit)) if more else None
             head = {"release": release.release_id, "table": name, "limit": limit, "offset": offset}
             return _envelope({**head, "count": rows.num_rows, "next": following}, rows)
 
-        return _respond(request, release, body, fmt, filename=f"{name}-{release.release_id}")
+        return _respond(request, release, body, fmt, f"{name}-{release.release_id}", links)
 
     @app.get("/api/sql", summary="A read-only query on the latest release (or `release`)")
     def sql(
@@ -333,13 +336,16 @@ def _respond(
     body: Callable[[], bytes] | bytes,
     fmt: ResultFormat = ResultFormat.json,
     filename: str | None = None,
+    extra_headers: dict[str, str] | None = None,
 ) -> Response:
-    """The body with the release's headers; 304 without running anything when the client's copy
-    (its ETag, or its date) is still this release's."""
+    """The body with the release's headers (and `extra_headers`, which the body may fill as it is
+    made); 304 without running anything when the client's copy (its ETag, or its date) is still
+    this release's."""
     headers = _release_headers(request, release, fmt)
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
     content = body() if callable(body) else body
+    headers.update(extra_headers or {})
     if filename and fmt is not ResultFormat.json:
         headers["Content-Disposition"] = f'inline; filename="{filename}.{fmt.value}"'
     return Response(content, media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -145,6 +145,15 @@ def test_pages_with_limit_offset_and_next_cover_the_table_once(
         url = body["next"]
 
     assert seen == [fact_id for (fact_id,) in rows_of(sample_release, "select fact_id from metrics")]
+    csv_pages, url = [], "/api/tables/metrics?limit=100&format=csv"
+    while url:
+        response = client.get(url)
+        csv_pages.append(response.text.split("\n", 1)[1])  # each page has its header line
+        url = response.links.get("next", {}).get("url")
+    header = (latest(sample_release) / "metrics.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert header + "\n" + "".join(csv_pages) == (latest(sample_release) / "metrics.csv").read_text(
+        encoding="utf-8"
+    )
     over = client.get("/api/tables/metrics", params={"limit": MAX_ROWS + 1})
     assert over.status_code == 422
     assert over.json() == {
