@@ -42,6 +42,7 @@ REFERENCED_RELATIONS = {
     "provinces": "dim_province",
     "documents": "dim_document",
     "indicators": "dim_indicator",
+    "metrics": "fact_metric",
 }
 CHECKS_DIR = Path(__file__).parent / "checks"
 _SEVERITY = re.compile(r"^--\s*severity:\s*(error|warn)\s*$", re.MULTILINE)

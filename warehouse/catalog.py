@@ -38,7 +38,7 @@ PREVIEW_ROWS = 50
 # files. Without a bound, pages (and the time to render them) grow with the whole archive.
 PROVINCE_PAGE_ROWS = 200
 FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
-OTHER_TABLES = ("documents", "provinces", "indicators")
+OTHER_TABLES = ("documents", "provinces", "indicators", "indicator_series")
 MIN_INDICATOR_PROVINCES = 3  # a bar chart of fewer provinces says nothing a table would not
 MAX_INDICATOR_CHARTS = 8
 FONT_STACK = "system-ui, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"

@@ -21,6 +21,8 @@ FACT_TABLES: dict[str, tuple[str, str]] = {
     "fact_person_role": ("person_roles", "* exclude (person_name)"),
     "fact_legal_ref": ("legal_refs", "*"),
 }
+# Schemas that get an indicator_series view: core (what is published) and audit (what the gate checks).
+SERIES_SCHEMAS = frozenset({"core", "audit"})
 FACT_IDENTIFIERS = {
     "core_table": frozenset(FACT_TABLES),
     "staging_table": frozenset(t for t, _ in FACT_TABLES.values()),
@@ -77,6 +79,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 staging_columns=columns,
             )
         )
+    for schema in sorted(SERIES_SCHEMAS):  # after the audit fact views it reads
+        con.execute(render_sql("ddl/indicator_series_view.sql", {"schema": SERIES_SCHEMAS}, schema=schema))
 
 
 def load_reference_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -44,6 +44,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "documents",
     "provinces",
     "indicators",
+    "indicator_series",
 )
 SCHEMAS = frozenset({"core", "audit"})
 OPEN_DATA_DB = "cds_open_data.duckdb"

@@ -95,6 +95,34 @@ def percent(province: str, name: str, value: float, regime: int = 63) -> dict[st
     )
 
 
+def series_point(
+    value: float, year: int, *, target: bool = False, path: str = VL_DOC, values_stated: int = 1
+) -> dict[str, Any]:
+    """A point of Vĩnh Long's dossier-online series: a year's result, or a target with that deadline."""
+    raw = f"{value:g}%".replace(".", ",")
+    evidence = (
+        f"Phấn đấu đến năm {year} tỷ lệ hồ sơ trực tuyến đạt {raw}."
+        if target
+        else f"Năm {year}, tỷ lệ hồ sơ trực tuyến đạt {raw}."
+    )
+    point = fact("86", "Vĩnh Long", raw, evidence, path)
+    return point | {
+        "fact_id": f"{path}:{year}:{target}",
+        "series_id": "t" * 64 if target else "r" * 64,
+        "current_province_code": "86",
+        "current_province_name": "Vĩnh Long",
+        "indicator_code": "dossier_online_pct",
+        "is_target": target,
+        "period_start": date(year, 1, 1),
+        "period_end": date(year, 12, 31),
+        "target_year": year if target else None,
+        "value": value,
+        "unit": "%",
+        "documents": values_stated,
+        "values_stated": values_stated,
+    }
+
+
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pl.DataFrame]:
     contracts = load_contracts()
@@ -166,6 +194,11 @@ def tables() -> dict[str, pl.DataFrame]:
                 kind="Quyết định",
                 number="742",
             )
+        ],
+        "indicator_series": [
+            series_point(41.3, 2021),
+            series_point(98.5, 2022, values_stated=2),
+            series_point(100, 2025, target=True),
         ],
     }
     return {name: frame(contract, rows[name]) for name, contract in contracts.items()}

@@ -1,0 +1,56 @@
+-- severity: warn
+-- A failure means the reports give different values for one point of an indicator series (the same
+-- province, indicator, level, period, and result or target): indicator_series shows the value the
+-- choice rule picks (the latest document) and counts the others (documents, values_stated); this
+-- lists each such point once, with every value stated and how many documents state it, and which
+-- documents (the first ten by id, the first three source paths), for an editor to resolve. The
+-- release carries it in quality/no_conflicting_series_values.csv; the catalog counts its rows.
+with conflicting as (
+    select series_id, period_start, period_end
+    from audit.indicator_series_figures
+    group by all
+    having count(distinct value) > 1
+),
+figures as (
+    select f.*
+    from audit.indicator_series_figures as f
+    semi join conflicting using (series_id, period_start, period_end)
+),
+stated as (
+    select series_id, period_start, period_end, value, count(distinct doc_id) as documents
+    from figures
+    group by all
+),
+competing as (
+    select
+        series_id,
+        period_start,
+        period_end,
+        string_agg(value::varchar || ' (' || documents::varchar || ')', '; ' order by value) as stated
+    from stated
+    group by all
+)
+select
+    s.province_code,
+    s.province_regime,
+    s.province_name,
+    s.indicator_code,
+    s.admin_level,
+    s.is_target,
+    s.period_start,
+    s.period_end,
+    s.value as chosen_value,
+    c.stated as values_stated_by_documents,
+    s.documents,
+    (select array_to_string(list_sort(list_distinct(list(f.doc_id)))[1:10], ' ')
+     from figures as f
+     where f.series_id = s.series_id and f.period_start = s.period_start
+       and f.period_end = s.period_end) as doc_ids,
+    (select array_to_string(list_sort(list_distinct(list(f.source_path)))[1:3], ' | ')
+     from figures as f
+     where f.series_id = s.series_id and f.period_start = s.period_start
+       and f.period_end = s.period_end) as source_paths
+from audit.indicator_series as s
+join competing as c using (series_id, period_start, period_end)
+order by s.province_code, s.province_regime, s.indicator_code, s.admin_level nulls first, s.is_target,
+    s.period_start, s.period_end
