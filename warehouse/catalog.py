@@ -39,6 +39,19 @@ PREVIEW_ROWS = 50
 PROVINCE_PAGE_ROWS = 200
 FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
 OTHER_TABLES = ("documents", "provinces", "indicators", "indicator_series")
+# A series chart needs a trend (results in two periods) or a result to set against a target; a
+# province page shows the indicators with the most points first, so pages and rendering stay bounded.
+MAX_SERIES_CHARTS_PER_PAGE = 4
+LEVELS: dict[str | None, tuple[str, str]] = {
+    None: ("Không nêu cấp", "Level not stated"),
+    "national": ("Cả nước", "National"),
+    "province": ("Cấp tỉnh", "Province level"),
+    "district": ("Cấp huyện", "District level"),
+    "commune": ("Cấp xã", "Commune level"),
+}
+RESULT_MARK = "Kết quả / Result"
+TARGET_MARK = "Chỉ tiêu / Target"
+SERIES_CONFLICTS_FINDING = "no_conflicting_series_values"  # assert_no_conflicting_series_values.sql
 MIN_INDICATOR_PROVINCES = 3  # a bar chart of fewer provinces says nothing a table would not
 MAX_INDICATOR_CHARTS = 8
 FONT_STACK = "system-ui, 'Segoe UI', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
@@ -113,6 +126,7 @@ class CatalogData:
     latest_facts: dict[str, pl.DataFrame]  # fact table → each province's latest PROVINCE_PAGE_ROWS rows
     dti_ranks: pl.DataFrame  # every rank, without evidence text
     latest_indicator_figures: pl.DataFrame  # each province's latest figure per indicator
+    indicator_series: pl.DataFrame  # every series point, without evidence text, with its page
     provinces: pl.DataFrame
     indicators: pl.DataFrame
 
@@ -135,6 +149,7 @@ def read_catalog_data(con: duckdb.DuckDBPyConnection) -> CatalogData:
         },
         dti_ranks=query_frame(con, read_sql("catalog/chart_dti_ranks.sql")),
         latest_indicator_figures=query_frame(con, read_sql("catalog/latest_indicator_figures.sql")),
+        indicator_series=query_frame(con, read_sql("catalog/chart_indicator_series.sql")),
         provinces=query_frame(con, "select * from provinces"),
         indicators=query_frame(con, "select * from indicators"),
     )
@@ -165,6 +180,11 @@ def write_catalog(
     written += [
         release_dir / c for chart in (dti_chart, *indicator_charts) if chart for c in (chart.svg, chart.csv)
     ]
+    series_by_page = {
+        p["page"]: _series_charts(release_dir, p, data.indicator_series, data.indicators) for p in provinces
+    }
+    series_listing = [{**s, "province": p} for p in provinces for s in series_by_page[p["page"]]]
+    written += [release_dir / c for s in series_listing for c in (s["chart"].svg, s["chart"].csv)]
 
     def page(path: str, template: str, **context: Any) -> None:
         root = "../" * path.count("/")
@@ -190,6 +210,7 @@ def write_catalog(
         dti_chart=dti_chart,
         province_count=len(provinces),
         indicator_chart_count=len(indicator_charts),
+        series_chart_count=len(series_listing),
         open_data_db=OPEN_DATA_DB,
     )
     for dataset in datasets:
@@ -199,10 +220,33 @@ def write_catalog(
         chart = _pillar_chart(release_dir, province, data.dti_ranks)
         if chart:
             written += [release_dir / chart.svg, release_dir / chart.csv]
+        series = series_by_page[province["page"]]
         facts = _province_facts(data, province["page"])
-        page(f"provinces/{province['page']}.html", "province.html", province=province, chart=chart, **facts)
+        page(
+            f"provinces/{province['page']}.html",
+            "province.html",
+            province=province,
+            chart=chart,
+            series=series,
+            **facts,
+        )
     page("indicators.html", "indicators.html", charts=indicator_charts)
+    page(
+        "indicator_series.html",
+        "indicator_series.html",
+        series=series_listing,
+        points=data.row_counts.get("indicator_series", 0),
+        disagreements=data.indicator_series.filter(pl.col("values_stated") > 1).height,
+        conflicts_file=_quality_file(release_dir, SERIES_CONFLICTS_FINDING),
+        max_per_page=MAX_SERIES_CHARTS_PER_PAGE,
+    )
     return written
+
+
+def _quality_file(release_dir: Path, finding: str) -> str:
+    """The release-relative path of a finding's CSV, or "" when the release has no quality report."""
+    path = f"{QUALITY_DIR}/{finding}.csv"
+    return path if (release_dir / path).is_file() else ""
 
 
 def quality_from_report(report: QualityReport) -> dict[str, object]:
@@ -612,6 +656,130 @@ def _indicator_chart(
         f"{en} by province, latest figure of {data.height} provinces; the data is in the table below."
     )
     return _render(release_dir, f"indicator_{code}", spec, data, f"{vi} / {en}", alt)
+
+
+def _series_charts(
+    release_dir: Path, province: dict[str, Any], series: pl.DataFrame, indicators: pl.DataFrame
+) -> list[dict[str, Any]]:
+    """A province page's indicator series charts: results over time as a line per level of
+    government, targets as hollow diamonds at their deadline, never joined to the results. Only
+    indicators with results in two periods, or a result and a target, are drawn (the rest is in
+    indicator_series), those with the most points first."""
+    points = series.filter(pl.col("page") == province["page"])
+    if points.is_empty():
+        return []
+    reach = (
+        points.group_by("indicator_code")
+        .agg(
+            pl.len().alias("points"),
+            (~pl.col("is_target")).sum().alias("results"),
+            pl.col("is_target").sum().alias("targets"),
+            (pl.col("values_stated") > 1).sum().alias("disagreements"),
+        )
+        .filter((pl.col("results") >= 2) | ((pl.col("results") >= 1) & (pl.col("targets") >= 1)))
+        .sort(["points", "indicator_code"], descending=[True, False])
+        .head(MAX_SERIES_CHARTS_PER_PAGE)
+    )
+    labels = {row["indicator_code"]: row for row in indicators.to_dicts()}
+    return [
+        {
+            "indicator_code": code,
+            "label": labels.get(code, {}).get("label_vi", code),
+            "points": n,
+            "results": results,
+            "targets": targets,
+            "disagreements": disagreements,
+            "chart": _series_chart(
+                release_dir, province, code, points.filter(pl.col("indicator_code") == code), labels.get(code)
+            ),
+        }
+        for code, n, results, targets, disagreements in reach.iter_rows()
+    ]
+
+
+def _series_chart(
+    release_dir: Path, province: dict[str, Any], code: str, points: pl.DataFrame, label: dict[str, Any] | None
+) -> Chart:
+    level_names = {k: f"{vi} / {en}" for k, (vi, en) in LEVELS.items()}
+    data = points.sort("is_target", "admin_level", "period_end", nulls_last=False).select(
+        pl.col("label").alias("province"),
+        "province_code",
+        "province_regime",
+        "indicator_code",
+        pl.col("admin_level")
+        .replace_strict(level_names, default=pl.col("admin_level"), return_dtype=pl.String)
+        .fill_null(level_names[None])
+        .alias("level"),
+        pl.when(pl.col("is_target")).then(pl.lit(TARGET_MARK)).otherwise(pl.lit(RESULT_MARK)).alias("mark"),
+        "is_target",
+        "period_start",
+        "period_end",
+        # Drawn at the middle of its period, so a year's figure sits inside that year on the axis.
+        (pl.col("period_start") + (pl.col("period_end") - pl.col("period_start")) / 2).alias("period_mid"),
+        "target_year",
+        "value",
+        "unit",
+        "documents",
+        "values_stated",
+        "source_path",
+    )
+    vi, en, unit = (label["label_vi"], label["label_en"], label["unit"]) if label else (code, code, "")
+    x = {
+        "field": "period_mid",
+        "type": "temporal",
+        "title": "Kỳ (chỉ tiêu: năm hạn) / Period (targets: deadline year)",
+        "axis": {"format": "%Y", "tickCount": {"interval": "year", "step": 1}},
+    }
+    y = {"field": "value", "type": "quantitative", "title": f"{vi} ({unit})", "scale": {"zero": True}}
+    colour = {
+        "field": "level",
+        "type": "nominal",
+        "title": "Cấp / Level",
+        "scale": {"range": list(LINE_COLOURS)},
+        "legend": {"labelLimit": 280},
+    }
+    shape = {
+        "field": "mark",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": [RESULT_MARK, TARGET_MARK], "range": ["circle", "diamond"]},
+    }
+    spec = {
+        "width": 420,
+        "height": 240,
+        "data": {"values": _records(data)},
+        "encoding": {"x": x, "y": y, "color": colour},
+        "layer": [
+            {
+                "transform": [{"filter": "!datum.is_target"}],
+                "mark": {"type": "line", "strokeWidth": 2, "point": {"filled": True, "size": 50}},
+                "encoding": {"shape": shape},
+            },
+            {
+                "transform": [{"filter": "datum.is_target"}],
+                "mark": {"type": "point", "filled": False, "size": 170, "strokeWidth": 2},
+                "encoding": {"shape": shape},
+            },
+            {
+                "transform": [
+                    {"filter": "datum.is_target"},
+                    {"calculate": "'→ ' + year(datum.period_end)", "as": "deadline"},
+                ],
+                "mark": {"type": "text", "dy": -14, "fontSize": 11},
+                "encoding": {"text": {"field": "deadline"}},
+            },
+        ],
+    }
+    results = data.filter(~pl.col("is_target"))
+    targets = data.filter(pl.col("is_target"))
+    alt = (
+        f"Biểu đồ đường: {vi} ({unit}) của {province['name']}, {results.height} kết quả "
+        f"và {targets.height} chỉ tiêu; kết quả nối bằng đường, chỉ tiêu là hình thoi rỗng tại năm hạn, "
+        f"không nối với kết quả. {en} for {province['name']}: {results.height} results as a line, "
+        f"{targets.height} targets as hollow diamonds at their deadline; the data is in the table below."
+    )
+    title = f"{vi} — {province['name']} / {en}"
+    return _render(release_dir, f"series_{province['page']}_{code}", spec, data, title, alt)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:

@@ -330,7 +330,13 @@ def test_every_page_is_accessible_by_construction(catalog: Path) -> None:
 def test_charts_are_valid_svg_with_vietnamese_text_and_their_data_beside_them(catalog: Path) -> None:
     charts = catalog / "charts"
     names = {p.stem for p in charts.glob("*.svg")}
-    assert names == {"dti_overall", "pillars_86", "pillars_46", "indicator_dossier_online_pct"}
+    assert names == {
+        "dti_overall",
+        "pillars_86",
+        "pillars_46",
+        "indicator_dossier_online_pct",
+        "series_86_dossier_online_pct",
+    }
     for name in names:
         root = ET.fromstring(read(charts / f"{name}.svg"))
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -412,3 +418,29 @@ def test_province_pages_list_the_latest_facts_and_point_to_the_rest(
     assert "xếp thứ <mark>30/63</mark>" in page  # the 2022 edition, the latest
     assert ">2021<" not in page
     assert "tổng số" not in read(tmp_path / "provinces" / "22.html")  # all of its facts fit
+
+
+def test_a_province_page_charts_its_series_with_targets_apart_and_the_series_page_explains_the_rule(
+    catalog: Path,
+) -> None:
+    vinh_long = read(catalog / "provinces" / "86.html")
+    assert 'id="series-dossier_online_pct"' in vinh_long
+    assert 'src="../charts/series_86_dossier_online_pct.svg"' in vinh_long
+    data = pl.read_csv(catalog / "charts" / "series_86_dossier_online_pct.csv", try_parse_dates=True)
+    assert data.select("mark", "period_end", "value").rows() == [
+        ("Kết quả / Result", date(2021, 12, 31), 41.3),
+        ("Kết quả / Result", date(2022, 12, 31), 98.5),
+        ("Chỉ tiêu / Target", date(2025, 12, 31), 100.0),
+    ]
+    svg = ET.parse(catalog / "charts" / "series_86_dossier_online_pct.svg").getroot()
+    marks = [e.get("aria-label", "") for e in svg.iter() if e.get("aria-roledescription") == "point"]
+    assert sorted(label.rsplit(": ", 1)[1] for label in marks) == [
+        "Chỉ tiêu / Target",
+        "Kết quả / Result",
+        "Kết quả / Result",
+    ]
+    page = read(catalog / "indicator_series.html")
+    assert "văn bản mới nhất thắng" in page and "the latest document wins" in page
+    assert 'href="provinces/86.html#series-dossier_online_pct"' in page
+    assert "1 điểm có bất đồng" in page  # the 2022 point, stated two ways
+    assert 'href="indicator_series.html"' in read(catalog / "index.html")

@@ -67,12 +67,41 @@ def test_catalog_renders_offline_without_errors(release: Path, browser: DevTools
     browser.navigate((release / "indicators.html").as_uri())
     assert charts_drawn(browser) >= 1
 
+    # Hà Tĩnh's share of dossiers filed online over time: the series page links to the chart on the
+    # province page, which draws it; results are points on a line, targets separate marks.
+    browser.navigate((release / "indicator_series.html").as_uri())
+    assert browser.evaluate("document.querySelector('h2#rule') !== null")
+    assert browser.evaluate(
+        "[...document.querySelectorAll('a')].some(a => a.getAttribute('href') === "
+        "'provinces/42.html#series-dossier_online_pct')"
+    )
+    browser.navigate((release / "provinces" / "42.html").as_uri())
+    assert browser.evaluate(
+        "(() => { const i = document.querySelector('#series-dossier_online_pct figure.chart img');"
+        " return !!i && i.complete && i.naturalWidth > 0 && i.alt.includes('targets'); })()"
+    )
+    assert series_marks(browser, release, "series_42_dossier_online_pct") == {"Result": 3, "Target": 2}
+
     assert browser.errors() == []
     outside = [url for url in browser.requested_urls() if not url.startswith(release.as_uri() + "/")]
     assert outside == []
     assert screenshot.read_bytes().startswith(b"\x89PNG")
     if os.environ.get("CDS_UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(screenshot, SCREENSHOT)
+
+
+def series_marks(browser: DevTools, release: Path, chart: str) -> dict[str, int]:
+    """Result and target points of a series chart, as Chromium renders the SVG (each point's
+    accessible label names the mark it is drawn as)."""
+    browser.navigate((release / "charts" / f"{chart}.svg").as_uri())
+    labels = browser.evaluate(
+        "[...document.querySelectorAll('[aria-roledescription=\"point\"]')]"
+        ".map(p => p.getAttribute('aria-label'))"
+    )
+    assert isinstance(labels, list)
+    return {
+        kind: sum(1 for label in labels if str(label).endswith(f" / {kind}")) for kind in ("Result", "Target")
+    }
 
 
 def pillar_axis_title(browser: DevTools, release: Path, page: str) -> str:

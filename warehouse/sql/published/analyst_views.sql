@@ -60,12 +60,18 @@ from chosen as c
 join totals as t using (province_code, province_regime, edition_year, pillar)
 order by c.province_code, c.province_regime, c.edition_year, c.pillar;
 
--- Coded indicators: every value stated for a standard indicator, with its label and evidence.
+-- Coded indicators: every value stated for a standard indicator, with its label and evidence, a
+-- result or a target, and the period it describes (indicator_series holds one chosen value per point).
 create view indicator_values as
 select
     m.indicator_code,
     i.label_vi,
     i.label_en,
+    m.is_target,
+    m.target_year,
+    m.period_start,
+    m.period_end,
+    m.admin_level,
     m.province_code,
     m.province_regime,
     m.province_name,
