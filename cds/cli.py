@@ -84,8 +84,9 @@ def run(source: SourceArgument = None) -> None:
     latest = settings.public_dir / "latest"
     out.print(f"Published tables: {latest} → releases/{release.release_id} ({change})")
     out.print(f"Data package:     {settings.public_dir / 'latest' / 'datapackage.json'}")
+    width = max(map(len, release.row_counts), default=0)
     for table, rows in release.row_counts.items():
-        out.print(f"  {table:<12} {rows:>7} rows")
+        out.print(f"  {table:<{width}} {rows:>7} rows")
 
 
 @app.command()

@@ -29,6 +29,16 @@ competing as (
         string_agg(value::varchar || ' (' || documents::varchar || ')', '; ' order by value) as stated
     from stated
     group by all
+),
+sources as (
+    select
+        series_id,
+        period_start,
+        period_end,
+        array_to_string(list_sort(list_distinct(list(doc_id)))[1:10], ' ') as doc_ids,
+        array_to_string(list_sort(list_distinct(list(source_path)))[1:3], ' | ') as source_paths
+    from figures
+    group by all
 )
 select
     s.province_code,
@@ -42,15 +52,10 @@ select
     s.value as chosen_value,
     c.stated as values_stated_by_documents,
     s.documents,
-    (select array_to_string(list_sort(list_distinct(list(f.doc_id)))[1:10], ' ')
-     from figures as f
-     where f.series_id = s.series_id and f.period_start = s.period_start
-       and f.period_end = s.period_end) as doc_ids,
-    (select array_to_string(list_sort(list_distinct(list(f.source_path)))[1:3], ' | ')
-     from figures as f
-     where f.series_id = s.series_id and f.period_start = s.period_start
-       and f.period_end = s.period_end) as source_paths
+    f.doc_ids,
+    f.source_paths
 from audit.indicator_series as s
 join competing as c using (series_id, period_start, period_end)
+join sources as f using (series_id, period_start, period_end)
 order by s.province_code, s.province_regime, s.indicator_code, s.admin_level nulls first, s.is_target,
     s.period_start, s.period_end
