@@ -6,12 +6,13 @@ import json
 import os
 import shutil
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,12 +21,87 @@ from rich.table import Table
 
 from cds.settings import Settings, apply_prefect_defaults, get_settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+if TYPE_CHECKING:
+    from warehouse.publish import Release
+
+QUIET_DEFAULTS = {"PREFECT_LOGGING_LEVEL": "WARNING"}
+# Exit codes: 1 the command failed (or the gate blocked), 2 a usage error (bad argument, setting or
+# path: nothing started), 3 another run holds the warehouse, 4 Prefect could not start.
+EXIT_USAGE = 2
+EXIT_BUSY = 3
+EXIT_PREFECT_UNAVAILABLE = 4
+DEBUG = {"on": False}  # --debug: tracebacks with the one-line errors
+
+
+def _user_error(exc: BaseException) -> tuple[str, int] | None:
+    """The one line and exit code for an error a user can fix; None for our bugs."""
+    from cds.locking import PipelineBusyError
+    from cds.settings import SettingsError
+    from cds.sources import SourceError
+
+    duckdb = sys.modules.get("duckdb")
+    if isinstance(exc, SettingsError):
+        return f"Error: {exc}", EXIT_USAGE
+    if isinstance(exc, SourceError):
+        return f"Error: {exc}", EXIT_USAGE
+    if isinstance(exc, PipelineBusyError):
+        return f"Not run: {exc}", EXIT_BUSY
+    if duckdb is not None and isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        first = str(exc).splitlines()[0]
+        return f"Not run: the warehouse is in use by another process ({first})", EXIT_BUSY
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"Error: {exc.strerror}{where}", 1
+    return None
+
+
+class _Cli(typer.Typer):
+    """Typer, with a user's mistakes (bad settings, paths, a busy warehouse) as one line and an exit
+    code instead of a traceback; `--debug` adds the traceback."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            known = _user_error(exc)
+            if known is None:
+                raise
+            if DEBUG["on"]:
+                traceback.print_exception(exc)
+            message, code = known
+            err.print(message, markup=False, highlight=False)
+            sys.exit(code)
+
+
+app = _Cli(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)  # pipes get whole rows
 
-QUIET_DEFAULTS = {"PREFECT_LOGGING_LEVEL": "WARNING"}
-EXIT_PREFECT_UNAVAILABLE = 4
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"cds-pipeline {version('cds-pipeline')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit", callback=_show_version, is_eager=True),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error too")] = False,
+) -> None:
+    """Check the settings before anything starts: a bad value is one line naming its variable (exit 2);
+    an unknown CDS_* variable is a warning naming the closest setting."""
+    from cds.settings import load_settings, unknown_variables
+
+    DEBUG["on"] = debug
+    for warning in unknown_variables():
+        err.print(f"Warning: {warning}", markup=False, highlight=False)
+    load_settings()
 
 
 class OutputFormat(StrEnum):
@@ -65,28 +141,61 @@ SourceArgument = Annotated[Path | None, typer.Argument(help="Folder of reports (
 
 @app.command()
 def run(source: SourceArgument = None) -> None:
-    """Run the nightly flow once: ingest → extract and load → validate → publish."""
+    """Run the nightly flow once: ingest → extract and load → validate → publish. With nothing new
+    or changed in the source, the run is recorded without starting Prefect."""
+    from cds.sources import SourceError
+
+    settings = get_settings()
+    source_dir = source or settings.source_dir
+    if not source_dir.is_dir():
+        origin = "SOURCE" if source else "CDS_SOURCE_DIR"
+        raise SourceError(f"source folder {source_dir} does not exist or is not a folder ({origin})")
+    from cds.pipeline import run_if_nothing_new
+
+    unchanged = run_if_nothing_new(settings, source_dir.resolve(), "nightly")
+    if unchanged is not None:
+        _print_run(settings, unchanged, "nothing new or changed in the source; Prefect not started")
+        return
     with _prefect():
         from cds.locking import PipelineBusyError
         from flows.nightly import nightly
         from flows.publish_open_data import release_of
 
-    settings = get_settings()
     with err.status("Running the nightly flow (ingest → extract → load → validate → publish)…"):
         state = nightly(str(source) if source else None, return_state=True)
     if state.is_failed() or state.is_crashed():
         busy = isinstance(state.result(raise_on_failure=False), PipelineBusyError)
         err.print(f"[{'yellow' if busy else 'red'}]Run failed:[/] {state.message}")
-        raise typer.Exit(3 if busy else 1)
+        raise typer.Exit(EXIT_BUSY if busy else 1)
     release = release_of(state)
-    change = "new release" if release.created else "no change since the last release"
-    out.print(f"Warehouse:        {settings.warehouse_path}")
+    _print_run(settings, release, "new release" if release.created else "no change since the last release")
+
+
+def _print_run(settings: Settings, release: Release, change: str) -> None:
+    """Where everything is: warehouse, release, data package, catalog, and the quality summary."""
     latest = settings.public_dir / "latest"
-    out.print(f"Published tables: {latest} → releases/{release.release_id} ({change})")
-    out.print(f"Data package:     {settings.public_dir / 'latest' / 'datapackage.json'}")
+    out.print(f"Warehouse:        {settings.warehouse_path}")
+    out.print(f"Release:          {release.path} ({change})")
+    out.print(f"Published tables: {latest} → releases/{release.release_id}")
+    out.print(f"Data package:     {latest / 'datapackage.json'}")
     width = max(map(len, release.row_counts), default=0)
     for table, rows in release.row_counts.items():
         out.print(f"  {table:<{width}} {rows:>7} rows")
+    out.print(f"Catalog:          {latest / 'index.html'}")
+    out.print(f"Quality:          {_quality_summary(latest / 'quality')} ({latest / 'quality'})")
+
+
+def _quality_summary(quality: Path) -> str:
+    """The gate's summary as the release recorded it, with its warnings counted."""
+    import csv
+
+    try:
+        summary = str(json.loads((quality / "report.json").read_text(encoding="utf-8"))["summary"])
+        with (quality / "checks.csv").open(encoding="utf-8", newline="") as handle:
+            warned = sum(row["status"] == "warn" for row in csv.DictReader(handle))
+    except (OSError, ValueError, KeyError):
+        return "no quality report in this release"
+    return summary + (f"; {warned} warnings" if warned else "; no warnings")
 
 
 @app.command()
@@ -94,20 +203,27 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help="Report files or folders (read recursively)")],
     format: Annotated[OutputFormat, typer.Option("--format", help="Output format")] = OutputFormat.jsonl,
 ) -> None:
-    """Print the facts of every document as one JSON object per line (the extraction contract)."""
-    from cds.sources import SourceError
+    """Print the facts of every document as one JSON object per line (the extraction contract).
 
-    try:
-        inputs = list(_expand_inputs(paths))
-    except SourceError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from None
+    An input that is missing or cannot be read still gets its line, with `error` saying why, and
+    one line on stderr; the others go on, and the exit code is 1."""
+    from transforms.contract import contract_record
+
+    inputs = list(_expand_inputs(paths))
+    missing = 0
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         bar = progress.add_task("extracting", total=len(inputs))
-        for shown, path in inputs:
-            record = _extract_one(shown, path)
+        for shown, path, problem in inputs:
+            if problem:
+                missing += 1
+                err.print(f"Error: {shown}: {problem}", markup=False, highlight=False)
+                record = contract_record(shown, None, None, problem)
+            else:
+                record = _extract_one(shown, path)
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             progress.advance(bar)
+    if missing:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -161,17 +277,23 @@ def _exclusive(settings: Settings) -> Iterator[None]:
         raise typer.Exit(3) from None
 
 
-def _expand_inputs(paths: list[Path]) -> Iterator[tuple[str, Path]]:
+def _expand_inputs(paths: list[Path]) -> Iterator[tuple[str, Path, str | None]]:
+    """(as shown, path, why it cannot be read or None) for each document, in input order."""
     from cds.sources import SourceError, list_report_files
 
     for path in paths:
         if path.is_dir():
-            for relative in list_report_files(path):
-                yield (str(path / relative), path / relative)
-        elif path.exists():  # a file named on the command line is read, even a sidecar: it was asked for
-            yield (str(path), path)
+            try:
+                listed = list_report_files(path)
+            except SourceError as exc:
+                yield (str(path), path, str(exc))
+                continue
+            for relative in listed:
+                yield (str(path / relative), path / relative, None)
+        elif path.exists():
+            yield (str(path), path, None)
         else:
-            raise SourceError(f"{path} does not exist")
+            yield (str(path), path, "does not exist")
 
 
 def _extract_one(shown: str, path: Path) -> dict[str, object]:
@@ -293,17 +415,26 @@ def releases() -> None:
 
 @app.command()
 def status(limit: Annotated[int, typer.Option(help="How many runs to show")] = 10) -> None:
-    """Show the last runs (what each read, loaded and published) and the latest release's tables."""
-    from warehouse.database import connect
-    from warehouse.publish import read_manifest
-    from warehouse.runs import recent_runs
+    """Show the run in progress (stage, counts so far), the last runs (what each read, loaded and
+    published, and why a failed or blocked one stopped) and the latest release's tables. Never waits
+    for a run: during one it reads the status file the run keeps beside the warehouse."""
+    from cds.run_status import read_status, run_in_progress
 
     settings = get_settings()
-    if not settings.warehouse_path.exists():
+    live = read_status(settings.warehouse_path)
+    running = run_in_progress(live)
+    if running:
+        counts = ", ".join(f"{name} {value}" for name, value in live.get("counts", {}).items())
+        out.print(
+            f"Running now: run {str(live.get('run_id'))[:8]} ({live.get('flow')}), stage "
+            f"{live.get('stage')}, since {live.get('started_at')} UTC" + (f"; {counts}" if counts else ""),
+            markup=False,
+            highlight=False,
+        )
+    runs, as_of = _recent_runs(settings, limit, live, running)
+    if runs is None:
         out.print(f"No warehouse yet at {settings.warehouse_path}: run `cds run` first.")
         return
-    with connect(settings.warehouse_path, read_only=True) as con:
-        runs = recent_runs(con, limit)
     table = Table(
         "run",
         "status",
@@ -313,21 +444,49 @@ def status(limit: Annotated[int, typer.Option(help="How many runs to show")] = 1
         "unreadable",
         "facts",
         "release",
-        title=f"Last runs ({settings.warehouse_path})",
+        "reason",
+        title=f"Last runs ({settings.warehouse_path}{as_of})",
     )
-    for run in runs.iter_rows(named=True):
+    for run in runs[:limit]:
+        started = run["started_at"]
         table.add_row(
-            run["run_id"][:8],
-            run["status"],
-            f"{run['started_at']:%Y-%m-%d %H:%M}",
+            str(run["run_id"])[:8],
+            str(run["status"]),
+            started.strftime("%Y-%m-%d %H:%M") if isinstance(started, datetime) else str(started)[:16],
             *(_count(run[k]) for k in ("files_seen", "documents_new", "ingest_errors", "facts_loaded")),
             run["release_id"] or "",
+            (run.get("message") or "")[:120],
         )
     out.print(table)
-    manifest = read_manifest(settings.public_dir / "latest")
+    latest = settings.public_dir / "latest" / "manifest.json"
+    manifest = json.loads(latest.read_text(encoding="utf-8")) if latest.is_file() else {}
     if manifest:
         counts = ", ".join(f"{name} {rows}" for name, rows in manifest["row_counts"].items())
         out.print(f"Latest release {manifest['release_id']}: {counts}")
+
+
+def _recent_runs(
+    settings: Settings, limit: int, live: dict[str, object], running: bool
+) -> tuple[list[dict[str, Any]] | None, str]:
+    """The last runs from meta.runs, or, while a run writes the warehouse (DuckDB then lets no
+    one else open it), from the copy in the run's status file; and a note saying which."""
+    snapshot = live.get("recent_runs")
+    copy = snapshot if isinstance(snapshot, list) else []
+    note = f"; as of {live.get('updated_at')} UTC: a run is writing the warehouse"
+    if running:
+        return copy, note
+    if not settings.warehouse_path.exists():
+        return None, ""
+    import duckdb
+
+    from warehouse.database import connect
+    from warehouse.runs import recent_runs
+
+    try:
+        with connect(settings.warehouse_path, read_only=True) as con:
+            return recent_runs(con, limit).to_dicts(), ""
+    except duckdb.IOException:  # another process has it open for writing
+        return copy, note
 
 
 def _count(value: int | None) -> str:

@@ -6,14 +6,16 @@ writer per file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from cds.failpoints import failpoint
+from cds.run_status import RECENT_RUNS, write_status
 from cds.settings import Settings
 from cds.sources import list_report_files, read_report_files
 from expectations.gate import GateParams, GateResult, run_gate
@@ -37,10 +39,11 @@ from warehouse.publish import (
     record_release,
     write_release,
 )
-from warehouse.runs import finish_run, start_run
+from warehouse.runs import finish_run, recent_runs, start_run
 from warehouse.sql import read_sql
 
 INGEST_CHECKPOINT_THRESHOLD = "set checkpoint_threshold = '1GB'"
+NOTHING_NEW = "nothing new or changed: the flow was not started"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +190,61 @@ def unchanged_release(settings: Settings) -> Release | None:
     return Release(manifest["release_id"], latest, dict(manifest["row_counts"]), created=False)
 
 
+def run_if_nothing_new(settings: Settings, source_dir: Path, flow: str) -> Release | None:
+    """A no-op run without starting Prefect, or None when there is work for the flow.
+
+    Nothing to do means: every file under `source_dir` is a version already ingested (unchanged
+    size and time, or the same content), no document waits to be extracted, nothing waits to be
+    merged, and the latest release was built from core as it is. Then the run is recorded in
+    meta.runs as completed against the latest release, as the flow would have recorded it. The
+    writer lock is tried without waiting: if another run holds it, the flow runs (and waits).
+    """
+    from uuid import uuid4
+
+    from cds.locking import PipelineBusyError, writer_lock
+
+    manifest = read_manifest(settings.public_dir / "latest")
+    if not manifest or not settings.warehouse_path.exists():
+        return None
+    try:
+        with writer_lock(settings.warehouse_path, 0), connect(settings.warehouse_path) as con:
+            ensure_schema(con)
+            load_reference_tables(con)
+            paths = list_report_files(source_dir)
+            known = set(known_file_versions(con).iter_rows())
+            unchanged = set(ingested_file_stats(con).iter_rows())
+            if read_report_files(source_dir, paths, known, settings.max_file_bytes, unchanged).height:
+                return None
+            if documents_to_extract(con).height:
+                return None
+            pending = query_row(con, read_sql("load/select_pending_changes.sql"))
+            if pending != (0, 0) or manifest.get("core_version") != core_version(con):
+                return None
+            run_id = str(uuid4())
+            counts = {"files_seen": len(paths), "documents_new": 0, "ingest_errors": 0, "facts_loaded": 0}
+            release_id = str(manifest["release_id"])
+            start_run(con, run_id, flow, str(source_dir))
+            finish_run(con, run_id, "completed", counts, release_id, NOTHING_NEW)
+            write_status(
+                settings.warehouse_path,
+                run_id=run_id,
+                flow=flow,
+                pid=os.getpid(),
+                source=str(source_dir),
+                started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                state="completed",
+                stage="done",
+                counts=counts,
+                release_id=release_id,
+                message=NOTHING_NEW,
+                recent_runs=_recent_runs(con),
+            )
+    except PipelineBusyError:
+        return None
+    latest = (settings.public_dir / "latest").resolve()
+    return Release(release_id, latest, dict(manifest["row_counts"]), created=False)
+
+
 def preview_release(settings: Settings) -> dict[str, tuple[int, int]]:
     """Rows per published table in the latest release and after publishing what is staged."""
     latest = read_manifest(settings.public_dir / "latest").get("row_counts", {})
@@ -196,9 +254,30 @@ def preview_release(settings: Settings) -> dict[str, tuple[int, int]]:
 
 
 def record_run_start(settings: Settings, run_id: str, flow: str, source_dir: Path | None) -> None:
+    """Record the run in meta.runs and start its live status (`cds status` during the run)."""
     with connect(settings.warehouse_path) as con:
         ensure_schema(con)
         start_run(con, run_id, flow, str(source_dir) if source_dir else None)
+        recent = _recent_runs(con)
+    write_status(
+        settings.warehouse_path,
+        run_id=run_id,
+        flow=flow,
+        pid=os.getpid(),
+        source=str(source_dir) if source_dir else None,
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        state="running",
+        stage="starting",
+        counts={},
+        release_id=None,
+        message=None,
+        recent_runs=recent,
+    )
+
+
+def report_stage(settings: Settings, stage: str, counts: dict[str, int]) -> None:
+    """The running run's stage and counts so far, for `cds status` (the run holds the lock)."""
+    write_status(settings.warehouse_path, stage=stage, counts=dict(counts))
 
 
 def record_run_end(
@@ -211,6 +290,20 @@ def record_run_end(
 ) -> None:
     with connect(settings.warehouse_path) as con:
         finish_run(con, run_id, status, counts, release_id, message)
+        recent = _recent_runs(con)
+    write_status(
+        settings.warehouse_path,
+        state=status,
+        stage="done",
+        counts=dict(counts),
+        release_id=release_id,
+        message=message,
+        recent_runs=recent,
+    )
+
+
+def _recent_runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    return recent_runs(con, RECENT_RUNS).to_dicts()
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

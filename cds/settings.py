@@ -6,12 +6,14 @@ directory of a checkout.
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -141,3 +143,72 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+# CDS_* variables that are not settings of the pipeline: read by ops/ scripts, prefect.yaml, the
+# sample generator and the tests. Any other CDS_* variable is most likely a misspelt setting.
+OTHER_VARIABLES = frozenset(
+    {
+        "CDS_PROJECT_DIR",
+        "CDS_PREFECT_PORT",
+        "CDS_PREFECT_HEALTH_TIMEOUT",
+        "CDS_STOP_GRACE_SECONDS",
+        "CDS_FAILPOINT",
+        "CDS_SAMPLE_FONT",
+        "CDS_SAMPLE_FONT_BOLD",
+        "CDS_UPDATE_SCREENSHOT",
+    }
+)
+# What a value must be, by pydantic error type; {ge} etc. come from the error's context.
+EXPECTED = {
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "int_type": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "greater_than_equal": "at least {ge}",
+    "greater_than": "greater than {gt}",
+    "less_than_equal": "at most {le}",
+    "less_than": "less than {lt}",
+    "literal_error": "one of {expected}",
+}
+
+
+class SettingsError(ValueError):
+    """A setting's value is invalid; the message is one line naming its environment variable."""
+
+
+def variable_name(field: str) -> str:
+    return f"CDS_{field.upper()}"
+
+
+def load_settings() -> Settings:
+    """`get_settings()`, with an invalid value reported as one line that names its variable
+    (`CDS_KEEP_RELEASES must be a whole number, got "abc"`) instead of pydantic's report."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_invalid(exc)) from None
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        template = EXPECTED.get(error["type"])
+        context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+        expected = template.format(**context) if template else str(error["msg"]).lower()
+        problems.append(f'{variable_name(field)} must be {expected}, got "{error.get("input")}"')
+    return "; ".join(problems)
+
+
+def unknown_variables(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """A warning for each CDS_* variable that no setting reads, with the closest known name."""
+    known = sorted({variable_name(name) for name in Settings.model_fields} | OTHER_VARIABLES)
+    warnings = []
+    for name in sorted(n for n in environ if n.startswith("CDS_") and n not in known):
+        closest = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {closest[0]}?" if closest else ""
+        warnings.append(f"{name} is not a cds setting and is ignored{hint}")
+    return warnings

@@ -47,11 +47,14 @@ def read_documents_task(doc_ids: list[str]) -> pl.DataFrame:
     cache_key_fn=extraction_cache_key,
     cache_expiration=timedelta(days=30),
     persist_result=True,
-    timeout_seconds=3600,
 )
 def extract_batch_task(documents: pl.DataFrame) -> FactFrames:
     """Pure CPU work on a batch of documents: the part that scales out on a task runner; its
-    result is cached by the documents' hashes and the extractor's code."""
+    result is cached by the documents' hashes and the extractor's code.
+
+    No timeout: this task runs in a task runner's worker thread (threads or Dask), where Prefect
+    cannot interrupt it and only warns; it does no I/O that could hang. The tasks that read and
+    write run in the flow's main thread, where their timeouts do act."""
     return extract_fact_frames(documents)
 
 

@@ -11,7 +11,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from cds.locking import writer_lock
-from cds.pipeline import IngestSummary, record_run_end, record_run_start
+from cds.pipeline import IngestSummary, record_run_end, record_run_start, report_stage
 from cds.settings import Settings, get_settings
 from flows.build_warehouse import extract_and_load
 from flows.ingest_reports import ingest
@@ -44,14 +44,17 @@ def run_chain(
     record_run_start(settings, run_id, flow_name, source_dir)
     counts: dict[str, int] = {}
     try:
+        report_stage(settings, "ingest", counts)
         summary = ingest(str(source_dir), run_id)
         counts.update(
             files_seen=summary.files_seen,
             documents_new=summary.documents_new,
             ingest_errors=len(summary.errors),
         )
+        report_stage(settings, "extract and load", counts)
         staged = extract_and_load.with_options(task_runner=task_runner_for(settings))(*selection)
         counts["facts_loaded"] = sum(v for k, v in staged.items() if k != "documents")
+        report_stage(settings, "validate and publish", counts)
         published = publish(run_id, return_state=True)
     except Exception as failure:
         record_run_end(settings, run_id, "failed", counts, message=f"{type(failure).__name__}: {failure}")

@@ -65,11 +65,25 @@ def test_extract_prints_one_contract_object_per_document_in_input_order(tmp_path
     assert records[0]["error"] is None and [m["value"] for m in records[0]["metrics"]] == [99.1]
 
 
-def test_extract_of_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
-    result = cds("extract", str(tmp_path / "nope.txt"), "--format", "jsonl")
+def test_extract_gives_a_missing_input_its_error_line_and_goes_on(tmp_path: Path) -> None:
+    """The contract: every input gets a line, an error line for one that cannot be read, and the
+    others are still extracted; the missing one is also one line on stderr, and the exit code 1."""
+    first = write_report(tmp_path, "a.txt", REPORT_TEXT)
+    last = write_report(tmp_path, "b.md", "# Tiêu đề\n\nTỷ lệ đạt 99,1%.")
+    missing = tmp_path / "nope.txt"
+
+    result = cds("extract", str(first), str(missing), str(tmp_path / "gone"), str(last), "--format", "jsonl")
 
     assert result.returncode == 1
-    assert "does not exist" in result.stderr and result.stdout == ""
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [str(first), str(missing), str(tmp_path / "gone"), str(last)]
+    assert all(set(r) == CONTRACT_KEYS for r in records)
+    assert records[1]["error"] == "does not exist" and records[1]["doc_id"] is None
+    assert records[0]["error"] is None and records[3]["error"] is None and records[3]["metrics"]
+    assert result.stderr.splitlines() == [
+        f"Error: {missing}: does not exist",
+        f"Error: {tmp_path / 'gone'}: does not exist",
+    ]
 
 
 @pytest.fixture
