@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cds.settings import Settings
-from tests.conftest import REPORT_TEXT, write_report
+from tests.conftest import REPORT_TEXT, cli_env, write_report
 from tests.warehouse.test_load import build
 
 CONTRACT_KEYS = {
@@ -138,3 +138,176 @@ def test_run_exits_1_naming_the_checks_when_the_gate_blocks(settings: Settings, 
     assert "quality gate failed, nothing published" in result.stderr
     assert "quarantine_share_below_limit" in result.stderr
     assert not (settings.public_dir / "latest").exists()
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The single line a user's mistake gets on stderr (and no traceback anywhere)."""
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.integration
+def test_every_command_answers_a_users_mistake_in_one_line_without_a_traceback(
+    published: Settings, tmp_path: Path
+) -> None:
+    """Typical wrong input for every command: missing paths, a bad setting, empty and several SQL
+    statements, a warehouse another run holds. Exit 2 is a usage error (nothing started), 1 a failed
+    command, 3 a busy warehouse."""
+    from cds.locking import writer_lock
+
+    bad_setting = 'Error: CDS_KEEP_RELEASES must be a whole number, got "abc"'
+    env = {**os.environ, "CDS_KEEP_RELEASES": "abc"}
+    for args in (
+        ("run",),
+        ("extract", str(tmp_path)),
+        ("validate",),
+        ("publish",),
+        ("publish", "--dry-run"),
+        ("releases",),
+        ("status",),
+        ("sql", "select 1"),
+        ("api",),
+    ):
+        result = cds(*args, settings=published, env=env)
+        assert (result.returncode, _one_line_error(result)) == (2, bad_setting), args
+
+    for variable, value, message in (
+        ("CDS_MAX_ROW_DROP", "3", 'CDS_MAX_ROW_DROP must be at most 1.0, got "3"'),
+        ("CDS_TASK_RUNNER", "ray", "CDS_TASK_RUNNER must be one of 'threads' or 'dask', got \"ray\""),
+        ("CDS_REFRESH_EXTRACTION_CACHE", "maybe", "CDS_REFRESH_EXTRACTION_CACHE must be true or false"),
+    ):
+        result = cds("status", settings=published, env={**os.environ, variable: value})
+        assert result.returncode == 2 and message in _one_line_error(result), result.stderr
+
+    missing = tmp_path / "does" / "not" / "exist"
+    result = cds("run", str(missing), settings=published)
+    assert result.returncode == 2
+    assert (
+        _one_line_error(result)
+        == f"Error: source folder {missing} does not exist or is not a folder (SOURCE)"
+    )
+    result = cds("run", settings=published, env={**os.environ, "CDS_SOURCE_DIR": str(missing)})
+    assert result.returncode == 2 and "(CDS_SOURCE_DIR)" in _one_line_error(result)
+
+    result = cds("extract", str(missing), settings=published)
+    assert result.returncode == 1 and _one_line_error(result) == f"Error: {missing}: does not exist"
+
+    result = cds("sql", "", settings=published)
+    assert result.returncode == 2 and "empty" in _one_line_error(result)
+    result = cds("sql", "select 1; select 2", settings=published)
+    assert result.returncode != 0 and "2 statements" in _one_line_error(result)
+
+    busy = {**os.environ, "CDS_LOCK_WAIT_SECONDS": "0"}
+    with writer_lock(published.warehouse_path, 0):
+        for args in (("validate",), ("publish",), ("publish", "--dry-run")):
+            result = cds(*args, settings=published, env=busy)
+            assert result.returncode == 3, (args, result.stderr)
+            assert "another pipeline run is writing the warehouse" in _one_line_error(result), args
+
+
+def test_an_unknown_cds_variable_is_a_warning_naming_the_closest_setting(published: Settings) -> None:
+    result = cds("releases", settings=published, env={**os.environ, "CDS_KEEP_RELEASE": "3"})
+
+    assert result.returncode == 0
+    assert _one_line_error(result) == (
+        "Warning: CDS_KEEP_RELEASE is not a cds setting and is ignored; did you mean CDS_KEEP_RELEASES?"
+    )
+
+
+def test_debug_shows_the_traceback_of_a_users_mistake_too(published: Settings) -> None:
+    result = cds("--debug", "status", settings=published, env={**os.environ, "CDS_KEEP_RELEASES": "abc"})
+
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr and "SettingsError" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("Error: CDS_KEEP_RELEASES must be")
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    result = cds("--version")
+
+    assert result.returncode == 0 and result.stdout.strip() == f"cds-pipeline {version('cds-pipeline')}"
+
+
+def test_a_run_with_nothing_new_is_recorded_without_starting_prefect(
+    published: Settings, tmp_path: Path
+) -> None:
+    from warehouse.database import connect
+    from warehouse.runs import recent_runs
+
+    latest = (published.public_dir / "latest").resolve()
+    prefect_home = tmp_path / "prefect"
+    env = cli_env(published, prefect_home)
+
+    result = cds("run", settings=published, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert not prefect_home.exists()  # no temporary server, no Prefect state
+    assert (published.public_dir / "latest").resolve() == latest  # no new release
+    for line in ("Release:", "Catalog:", f"{published.public_dir / 'latest' / 'index.html'}", "Quality:"):
+        assert line in result.stdout
+    assert "blocking checks passed" in result.stdout
+    with connect(published.warehouse_path, read_only=True) as con:
+        last = recent_runs(con, 1).row(0, named=True)
+    assert (last["status"], last["documents_new"], last["release_id"]) == ("completed", 0, latest.name)
+    assert last["files_seen"] == 1 and "nothing new" in last["message"]
+
+    write_report(published.source_dir, "b.txt", REPORT_TEXT.replace("30/63", "31/63"))
+    assert run_if_nothing_new_for(published) is None  # a new file: the flow must run
+
+
+def run_if_nothing_new_for(settings: Settings) -> object:
+    from cds.pipeline import run_if_nothing_new
+
+    return run_if_nothing_new(settings, settings.source_dir, "nightly")
+
+
+@pytest.mark.integration
+def test_status_shows_a_run_in_progress_without_waiting_for_it(settings: Settings, tmp_path: Path) -> None:
+    """`cds status` during a `cds run`: the stage and counts so far from the run's status file,
+    never waiting for the writer lock nor failing on DuckDB's lock of the warehouse."""
+    import shutil
+    import time
+
+    from tests.conftest import SAMPLES_DIR
+
+    shutil.copytree(SAMPLES_DIR, settings.source_dir, dirs_exist_ok=True)
+    env = cli_env(settings, tmp_path / "prefect")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "cds.cli", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: list[tuple[float, str]] = []  # (seconds the status took, what it said) while the run went on
+    try:
+        while run.poll() is None:
+            began = time.perf_counter()
+            status = cds("status", settings=settings, env=env)
+            took = time.perf_counter() - began
+            assert status.returncode == 0 and "Traceback" not in status.stderr, status.stderr
+            if "Running now:" in status.stdout and run.poll() is None:
+                seen.append((took, status.stdout))
+            time.sleep(0.2)
+        _, errors = run.communicate()
+    finally:
+        run.kill()
+    assert run.returncode == 0, errors[-3000:]
+    assert seen, "no `cds status` saw the run in progress"
+    stages = {
+        line.split("stage ")[1].split(",")[0]
+        for _, text in seen
+        for line in text.splitlines()
+        if "stage " in line
+    }
+    assert stages & {"ingest", "extract and load", "validate and publish"}, stages
+    assert any("files_seen 32" in text for _, text in seen)
+    assert min(took for took, _ in seen) < 2, seen  # answers within 2 s (the fastest, on a shared machine)
+    assert max(took for took, _ in seen) < 10, seen  # and never waits for the run
+
+    after = cds("status", settings=settings, env=env)
+    assert "Running now" not in after.stdout and "completed" in after.stdout
