@@ -161,6 +161,7 @@ def test_every_command_answers_a_users_mistake_in_one_line_without_a_traceback(
     env = {**os.environ, "CDS_KEEP_RELEASES": "abc"}
     for args in (
         ("run",),
+        ("collect",),
         ("extract", str(tmp_path)),
         ("validate",),
         ("publish",),
@@ -190,6 +191,9 @@ def test_every_command_answers_a_users_mistake_in_one_line_without_a_traceback(
     )
     result = cds("run", settings=published, env={**os.environ, "CDS_SOURCE_DIR": str(missing)})
     assert result.returncode == 2 and "(CDS_SOURCE_DIR)" in _one_line_error(result)
+
+    result = cds("collect", "--url", "http://127.0.0.1:9/feed.xml", settings=published)
+    assert result.returncode == 2 and "--url and --province go together" in _one_line_error(result)
 
     result = cds("extract", str(missing), settings=published)
     assert result.returncode == 1 and _one_line_error(result) == f"Error: {missing}: does not exist"
