@@ -18,10 +18,14 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from cds.settings import Settings, apply_prefect_defaults, get_settings
 
 if TYPE_CHECKING:
+    import polars as pl
+
+    from expectations.gate import GateResult
     from warehouse.publish import Release
 
 QUIET_DEFAULTS = {"PREFECT_LOGGING_LEVEL": "WARNING"}
@@ -324,7 +328,14 @@ def _extract_one(shown: str, path: Path) -> dict[str, object]:
 
 
 @app.command()
-def validate() -> None:
+def validate(
+    failures: Annotated[
+        bool,
+        typer.Option(
+            "--failures", help="Only the checks that did not pass, with detail and sample failing rows"
+        ),
+    ] = False,
+) -> None:
     """Run the quality gate on what would be published: quarantine failing new rows, then check the
     rest; a table of checks; exit 1 on a blocking failure."""
     _quiet_services()
@@ -334,6 +345,12 @@ def validate() -> None:
     with _exclusive(settings):
         prepare_warehouse(settings)
         gate = validate_staged(settings, f"validate-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+        checks = [c for c in gate.checks if c.status != "pass"] if failures else list(gate.checks)
+        samples = (
+            {(c.table, c.check): _failing_sample(settings, gate, c.table, c.check) for c in checks}
+            if failures
+            else {}
+        )
     colours = {"pass": "green", "quarantined": "yellow", "warn": "yellow", "fail": "red"}
     table = Table(
         "table",
@@ -343,17 +360,51 @@ def validate() -> None:
         "failing rows",
         "quarantined",
         "detail",
-        title="Quality checks",
+        title="Quality checks that did not pass" if failures else "Quality checks",
     )
-    for c in gate.checks:
+    for c in checks:
         status = f"[{colours[c.status]}]{c.status}[/{colours[c.status]}]"
+        detail = c.detail if failures else c.detail[:60]
         table.add_row(
-            c.table, c.check, c.severity, status, str(c.failing_rows), str(c.quarantined_rows), c.detail[:60]
+            c.table, c.check, c.severity, status, str(c.failing_rows), str(c.quarantined_rows), detail
         )
-    out.print(table)
+    if checks:
+        out.print(table)
+    for (table_name, check), sample in samples.items():
+        _print_sample(f"{table_name}.{check}", sample)
     out.print(gate.summary())
     if not gate.passed:
         raise typer.Exit(1)
+
+
+SAMPLE_ROWS = 5
+SAMPLE_WIDTH = 80
+
+
+def _failing_sample(settings: Settings, gate: GateResult, table: str, check: str) -> pl.DataFrame | None:
+    """Failing rows of one check: a singular check's own rows, the new rows it quarantined, or the
+    rows of the table that fail it."""
+    import polars as pl
+
+    from cds.pipeline import sample_failing_rows
+
+    if table == "warehouse" and check in gate.findings:
+        return gate.findings[check].head(SAMPLE_ROWS)
+    if gate.quarantined.height:
+        rows = gate.quarantined.filter((pl.col("table_name") == table) & (pl.col("check_name") == check))
+        if rows.height:
+            keep = [c for c in ("row_key", "doc_id", "reason", "raw_text", "evidence") if c in rows.columns]
+            return rows.select(keep).head(SAMPLE_ROWS)
+    return sample_failing_rows(settings, table, check, SAMPLE_ROWS)
+
+
+def _print_sample(name: str, sample: pl.DataFrame | None) -> None:
+    if sample is None or sample.is_empty():
+        return
+    table = Table(*sample.columns, title=f"Sample failing rows: {name}", title_justify="left")
+    for row in sample.iter_rows():
+        table.add_row(*(Text("" if v is None else str(v)[:SAMPLE_WIDTH]) for v in row))
+    out.print(table)
 
 
 @app.command()

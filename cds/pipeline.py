@@ -245,6 +245,29 @@ def run_if_nothing_new(settings: Settings, source_dir: Path, flow: str) -> Relea
     return Release(release_id, latest, dict(manifest["row_counts"]), created=False)
 
 
+def sample_failing_rows(settings: Settings, table: str, check: str, limit: int = 5) -> pl.DataFrame | None:
+    """Some rows of a table as it would be published that fail one of its contract checks, computed
+    with the gate's own per-row SQL (`cds validate --failures`); None for a check of another kind."""
+    from expectations.contracts import load_contracts
+    from expectations.gate import CHECK_PREFIX, _check_columns  # the gate's per-row check SQL
+
+    contract = load_contracts().get(table)
+    if contract is None:
+        return None
+    name = CHECK_PREFIX + check
+    sql = _check_columns(contract).get(name)
+    if sql is None:
+        return None
+    shown = ("doc_id", "raw_text", "evidence")
+    keep = [
+        *contract.primary_key,
+        *(c for c in shown if c in contract.column_names and c not in contract.primary_key),
+    ]
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = read_published_table(con, table, "audit", {name: sql}, failing_only=True)
+    return rows.select(keep).head(limit)
+
+
 def preview_release(settings: Settings) -> dict[str, tuple[int, int]]:
     """Rows per published table in the latest release and after publishing what is staged."""
     latest = read_manifest(settings.public_dir / "latest").get("row_counts", {})

@@ -315,3 +315,27 @@ def test_status_shows_a_run_in_progress_without_waiting_for_it(settings: Setting
 
     after = cds("status", settings=settings, env=env)
     assert "Running now" not in after.stdout and "completed" in after.stdout
+
+
+def test_validate_failures_shows_only_what_did_not_pass_with_sample_rows(settings: Settings) -> None:
+    from cds import pipeline
+    from tests.conftest import hand_extraction
+    from transforms.frames import to_fact_frames
+
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    pipeline.prepare_warehouse(settings)
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    documents = pipeline.select_documents_to_extract(settings)
+    bad = [(doc_id, hand_extraction(text, percent=140.0)) for doc_id, text in documents.iter_rows()]
+    pipeline.stage_facts(settings, to_fact_frames(bad))
+
+    result = cds("validate", "--failures", settings=settings)
+
+    assert result.returncode == 1, result.stderr  # a quarter of the new facts quarantined: blocked
+    assert " pass " not in result.stdout
+    assert "percent_within_0_100" in result.stdout and "quarantine_share_below_limit" in result.stdout
+    assert "Sample failing rows: metrics.percent_within_0_100" in result.stdout
+    assert "98,5%" in result.stdout  # the quarantined row's own text
+    assert "Sample failing rows: warehouse.quarantine_share_below_limit" in result.stdout
+    everything = cds("validate", settings=settings)
+    assert everything.stdout.count(" pass ") > 20
