@@ -166,7 +166,7 @@ def run(source: SourceArgument = None) -> None:
         from flows.publish_open_data import release_of
 
     with err.status("Running the nightly flow (ingest → extract → load → validate → publish)…"):
-        state = nightly(str(source) if source else None, return_state=True)
+        state = nightly(str(source_dir.resolve()) if source else None, return_state=True)
     if state.is_failed() or state.is_crashed():
         busy = isinstance(state.result(raise_on_failure=False), PipelineBusyError)
         err.print(f"[{'yellow' if busy else 'red'}]Run failed:[/] {state.message}")

@@ -161,8 +161,11 @@ def write_catalog(
     contracts: dict[str, Contract],
     release_id: str,
     quality: dict[str, object] | None = None,
+    *,
+    demo: bool = False,
 ) -> list[Path]:
     """Write the catalog pages, charts and stylesheet into `release_dir`; return the files written.
+    With `demo` (a release of the bundled sample corpus), every page carries a demo-data banner.
 
     `quality` may hold `checks_passed`, `checks_failed`, `quarantined_rows` and `conflicts`
     (see `quality_from_report`); anything missing shows as "—".
@@ -173,6 +176,7 @@ def write_catalog(
         "release_id": release_id,
         "updated": _release_date(release_id),
         "licence": LICENSE,
+        "demo": demo,
     }
     provinces = _province_summaries(data)
     dti_chart = _dti_overall_chart(release_dir, data.dti_ranks)

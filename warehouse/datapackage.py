@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from expectations.contracts import Column, Contract
+from warehouse.sql import read_sql
+
+# The bundled corpus is fictional (written for this project): a release built from it says so.
+SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "samples" / "reports"
+DEMO_NOTE = (
+    "Dữ liệu minh hoạ: bản phát hành này được dựng từ bộ báo cáo mẫu hư cấu đi kèm phần mềm, "
+    "không phải số liệu thật. / Demo data: this release was built from the fictional sample reports "
+    "bundled with the software; its facts, names and figures are not real."
+)
 
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -13,15 +25,28 @@ LICENSE = {
 }
 
 
-def datapackage_descriptor(contracts: dict[str, Contract], release_id: str) -> dict[str, Any]:
-    """One CSV resource per published table; the Parquet twin sits beside each CSV."""
-    return {
+def datapackage_descriptor(
+    contracts: dict[str, Contract], release_id: str, *, demo: bool = False
+) -> dict[str, Any]:
+    """One CSV resource per published table; the Parquet twin sits beside each CSV. A release built
+    from the bundled sample corpus carries `"demo": true` and a description saying so."""
+    descriptor: dict[str, Any] = {
         "name": "cds-provincial-digital-transformation",
         "title": "Chuyển đổi số cấp tỉnh — dữ liệu mở / Provincial digital transformation open data",
         "version": release_id,
         "licenses": [LICENSE],
         "resources": [_resource(c) for c in contracts.values()],
     }
+    if demo:
+        descriptor.update(demo=True, description=DEMO_NOTE)
+    return descriptor
+
+
+def built_from_sample_corpus(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any document in core was read from the bundled sample corpus (by the source folder
+    of the run that read it): then the release is demo data."""
+    folders = con.execute(read_sql("meta/select_document_source_dirs.sql")).fetchall()
+    return any(Path(folder).resolve() == SAMPLE_CORPUS for (folder,) in folders)
 
 
 def _resource(contract: Contract) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from cds.failpoints import failpoint
 from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import quality_from_report, read_catalog_data, write_catalog
 from warehouse.database import query_frame, query_row
-from warehouse.datapackage import datapackage_descriptor
+from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
 from warehouse.dcat import write_dcat
 from warehouse.load import core_version
 from warehouse.release_notes import (
@@ -128,7 +128,8 @@ def write_release(
             return Release(previous.name, previous, counts, created=False)
         contracts = load_contracts()
         _write_open_data_db(staging, contracts)
-        descriptor = datapackage_descriptor(contracts, release_id)
+        demo = built_from_sample_corpus(con)  # the bundled, fictional corpus: labelled as demo data
+        descriptor = datapackage_descriptor(contracts, release_id, demo=demo)
         (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
         write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
         keys = {name: contract.primary_key for name, contract in contracts.items()}
@@ -138,7 +139,7 @@ def write_release(
         catalog_quality = quality_from_report(quality) if quality else None
         with duckdb.connect(str(staging / OPEN_DATA_DB), read_only=True) as db:
             catalog = read_catalog_data(db)
-        write_catalog(staging, catalog, contracts, release_id, catalog_quality)
+        write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo)
         manifest = {
             "release_id": release_id,
             "fingerprint": fingerprint,
