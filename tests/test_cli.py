@@ -287,31 +287,41 @@ def test_status_shows_a_run_in_progress_without_waiting_for_it(settings: Setting
         stderr=subprocess.PIPE,
         text=True,
     )
-    seen: list[tuple[float, str]] = []  # (seconds the status took, what it said) while the run went on
+    # (seconds `cds status` took, seconds `cds --version` took just before, what status said) while
+    # the run went on. On an idle machine status answers in well under 2 s; on a shared, loaded one
+    # every command's start-up is slower, so its answer is compared with a command that does nothing.
+    seen: list[tuple[float, float, str]] = []
     try:
         while run.poll() is None:
+            began = time.perf_counter()
+            cds("--version", env=env)
+            baseline = time.perf_counter() - began
             began = time.perf_counter()
             status = cds("status", settings=settings, env=env)
             took = time.perf_counter() - began
             assert status.returncode == 0 and "Traceback" not in status.stderr, status.stderr
             if "Running now:" in status.stdout and run.poll() is None:
-                seen.append((took, status.stdout))
+                seen.append((took, baseline, status.stdout))
             time.sleep(0.2)
         _, errors = run.communicate()
     finally:
         run.kill()
     assert run.returncode == 0, errors[-3000:]
     assert seen, "no `cds status` saw the run in progress"
+    said = [text for _, _, text in seen]
     stages = {
         line.split("stage ")[1].split(",")[0]
-        for _, text in seen
+        for text in said
         for line in text.splitlines()
         if "stage " in line
     }
     assert stages & {"ingest", "extract and load", "validate and publish"}, stages
-    assert any("files_seen 32" in text for _, text in seen)
-    assert min(took for took, _ in seen) < 2, seen  # answers within 2 s (the fastest, on a shared machine)
-    assert max(took for took, _ in seen) < 10, seen  # and never waits for the run
+    assert any("files_seen 32" in text for text in said)
+    timings = [(round(took, 2), round(baseline, 2)) for took, baseline, _ in seen]
+    # Never waits for the run: no slower than starting a command that does nothing, plus 1 s, and
+    # within 2 s whenever starting a command takes under 1 s.
+    assert min(took - baseline for took, baseline, _ in seen) < 1, timings
+    assert all(took < 2 for took, baseline, _ in seen if baseline < 1), timings
 
     after = cds("status", settings=settings, env=env)
     assert "Running now" not in after.stdout and "completed" in after.stdout
