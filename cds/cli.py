@@ -37,16 +37,20 @@ EXIT_PREFECT_UNAVAILABLE = 4
 DEBUG = {"on": False}  # --debug: tracebacks with the one-line errors
 
 
+class UsageError(Exception):
+    """A bad argument or path: one line, exit 2, before anything starts."""
+
+
 def _user_error(exc: BaseException) -> tuple[str, int] | None:
     """The one line and exit code for an error a user can fix; None for our bugs."""
     from cds.locking import PipelineBusyError
     from cds.settings import SettingsError
-    from cds.sources import SourceError
 
     duckdb = sys.modules.get("duckdb")
-    if isinstance(exc, SettingsError):
+    sources = sys.modules.get("cds.sources")  # not imported: none of its errors can be raised
+    if isinstance(exc, SettingsError | UsageError):
         return f"Error: {exc}", EXIT_USAGE
-    if isinstance(exc, SourceError):
+    if sources is not None and isinstance(exc, sources.SourceError):
         return f"Error: {exc}", EXIT_USAGE
     if isinstance(exc, PipelineBusyError):
         return f"Not run: {exc}", EXIT_BUSY
@@ -147,13 +151,11 @@ SourceArgument = Annotated[Path | None, typer.Argument(help="Folder of reports (
 def run(source: SourceArgument = None) -> None:
     """Run the nightly flow once: ingest → extract and load → validate → publish. With nothing new
     or changed in the source, the run is recorded without starting Prefect."""
-    from cds.sources import SourceError
-
     settings = get_settings()
     source_dir = source or settings.source_dir
     if not source_dir.is_dir():
         origin = "SOURCE" if source else "CDS_SOURCE_DIR"
-        raise SourceError(f"source folder {source_dir} does not exist or is not a folder ({origin})")
+        raise UsageError(f"source folder {source_dir} does not exist or is not a folder ({origin})")
     from cds.pipeline import run_if_nothing_new
 
     unchanged = run_if_nothing_new(settings, source_dir.resolve(), "nightly")
