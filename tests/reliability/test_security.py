@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,7 +108,14 @@ def test_extract_of_an_injection_path_is_a_clean_missing_file_error(
     result = run_cli("extract", f"{injection}.txt", "--format", "jsonl")
 
     assert result.exit_code == 1
-    assert "does not exist" in result.stderr and result.stdout == ""
+    assert "does not exist" in result.stderr
+    # The contract: the missing input still gets its line, its name verbatim, with the error.
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (record["source"], record["error"], record["doc_id"]) == (
+        f"{injection}.txt",
+        "does not exist",
+        None,
+    )
     assert "Traceback" not in result.output
 
 
