@@ -68,3 +68,27 @@ def test_the_level_of_government_named_beside_a_figure() -> None:
         (40, "district"),
         (20, "commune"),
     ]
+
+
+def test_goals_listed_under_a_heading_that_announces_them() -> None:
+    text = (
+        "Nghị quyết về chuyển đổi số của tỉnh\n"
+        "Mục tiêu đến năm 2026\n"
+        "Về chính quyền số: 90% hồ sơ công việc cấp huyện được xử lý trên môi trường mạng.\n"
+        "Kết quả năm 2023\n"
+        "Tỷ lệ hồ sơ trực tuyến đạt 61%.\n"
+    )
+    assert _figures(text) == [(90, True, 2026), (61, False, None)]
+
+
+def test_measures_that_reached_a_level_are_no_goals() -> None:
+    text = "Một số chỉ tiêu của tỉnh mới đạt khá: 96,8% hồ sơ công việc cấp tỉnh được xử lý trên mạng."
+    assert _figures(text) == [(96.8, False, None)]
+
+
+def test_a_deadline_written_as_a_period_with_toned_words() -> None:
+    text = (
+        "Tỉnh dự kiến bố trí khoảng 1.350 tỷ đồng cho chuyển đổi số giai đoạn 2021 - 2025; toàn quốc đạt 45%."
+    )
+    first = extract_facts(text).metrics[0]
+    assert (first.value, first.target, first.target_year) == (1_350_000_000_000, True, 2025)

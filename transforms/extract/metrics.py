@@ -299,8 +299,11 @@ def _metric(ctx: MetricContext, s: Sentence, kind: str, value: float, unit: str,
         # "80% dân số trưởng thành có định danh điện tử": the words after the figure are what it measures
         indicator = indicator_for(kind, f"{unit} {NEXT_FIGURE_RE.split(after, maxsplit=1)[0]}")
     else:
-        indicator = indicator_for(kind, f"{unit} {after}") if kind == "quantity" else None
-        indicator = indicator or indicator_for(kind, f"{subject} {unit} {after}")
+        # what the words around say first ("tiếp nhận 12.500 hồ sơ"), else what the unit alone says
+        contexts = [f"{subject} {unit} {after}", *([f"{unit} {after}"] if kind == "quantity" else [])]
+        indicator = next(
+            (code for c in contexts if (code := indicator_for(kind, c)) and unit_fits(code, kind, unit)), None
+        )
     if indicator == PLAN_PROGRESS_CODE and not AGAINST_PLAN_RE.match(ctx.text_folded, end):
         indicator = None  # only a figure measured against a plan is progress against it
     if indicator and not unit_fits(indicator, kind, unit):

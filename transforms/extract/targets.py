@@ -33,21 +33,38 @@ TARGET_CUE_RE = re.compile(
 )
 # The scope ends where the sentence turns to what was achieved.
 RESULT_CUE_RE = re.compile(
-    r"hiện\s+(?:nay|đã|đạt|là|có)|đã\s+(?:đạt|có|hoàn thành)|kết quả|thực hiện được|lũy kế|tính đến|đến nay"
+    tones(
+        r"hiện\s+(?:nay|đã|đạt|là|có)|đã\s+(?:đạt|có|hoàn thành)|kết quả|thực hiện được|lũy kế"
+        r"|tính đến|đến nay"
+    )
 )
 # A sentence that speaks of what was achieved before its plan words cites the plan, it sets no target.
-ACHIEVED_RE = re.compile(r"đã\s+(?:đạt|có|hoàn thành|thực hiện)|tính đến|đến nay|hiện\s+(?:nay|đã|đạt)")
+ACHIEVED_RE = re.compile(
+    tones(r"đã\s+(?:đạt|có|hoàn thành|thực hiện)|tính đến|đến nay|hiện\s+(?:nay|đã|đạt)")
+)
+ACHIEVED_AFTER_CUE_RE = re.compile(
+    tones(r"[^\d;.]{0,40}?(?:mới đạt|đã đạt|đạt được|đạt khá|đạt tốt|hoàn thành)")
+)
+# A heading that announces the goals listed under it ("Mục tiêu đến năm 2025", "II. Chỉ tiêu cụ thể"),
+# how long a heading line may be, and how many sentences above a figure its heading is looked for.
+TARGET_HEADING_RE = re.compile(
+    tones(r"\W*(?:[ivx]+|\d+|[a-z])?[.)]?\s*(?:các\s+)?(?P<cue>mục tiêu|chỉ tiêu|phấn đấu|định hướng)")
+)
+HEADING_MAX = 80
+HEADING_REACH = 30
 # A figure measured against a plan is an achievement: "đạt 105% kế hoạch", "hoàn thành 90% mục tiêu".
-FIGURE_BEFORE_RE = re.compile(r"(?:\d|%)\s*(?:so với\s+)?$")
+FIGURE_BEFORE_RE = re.compile(tones(r"(?:\d|%)\s*(?:so với\s+)?$"))
 # A sentence that goes on with the targets of the one before.
-CONTINUES_RE = re.compile(r"\W*(?:đồng thời|bên cạnh đó|ngoài ra|cùng với đó)\b")
+CONTINUES_RE = re.compile(tones(r"\W*(?:đồng thời|bên cạnh đó|ngoài ra|cùng với đó)\b"))
 DEADLINE_RE = re.compile(
-    r"(?:đến|tới|trước)\s+(?:cuối\s+|hết\s+)?(?:năm\s+)?(?P<by>(?:19|20)\d{2})"
-    r"|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*(?P<span>(?:19|20)\d{2})"
-    r"|năm\s+(?P<year>(?:19|20)\d{2})"
+    tones(
+        r"(?:đến|tới|trước)\s+(?:cuối\s+|hết\s+)?(?:năm\s+)?(?P<by>(?:19|20)\d{2})"
+        r"|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*(?P<span>(?:19|20)\d{2})"
+        r"|năm\s+(?P<year>(?:19|20)\d{2})"
+    )
 )
 # A year set off by a comma before the cue frames the sentence: "Năm 2022, thành phố đặt ra chỉ tiêu".
-FRAMING_YEAR_RE = re.compile(r"năm\s+(?P<year>(?:19|20)\d{2})\s*,")
+FRAMING_YEAR_RE = re.compile(tones(r"năm\s+(?P<year>(?:19|20)\d{2})\s*,"))
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 WORD_MONTHS = {"sáu": 6, "chín": 9, "ba": 3}
 PERIOD_RE = re.compile(
@@ -59,9 +76,9 @@ PERIOD_RE = re.compile(
     )
 )
 # A year after these is a comparison or a deadline, not the figure's period.
-NOT_PERIOD_BEFORE_RE = re.compile(r"(?:so với|từ|trước|sau|đến|tới|cuối|hết)\s+$")
+NOT_PERIOD_BEFORE_RE = re.compile(tones(r"(?:so với|từ|trước|sau|đến|tới|cuối|hết)\s+$"))
 LEVEL_RE = re.compile(
-    r"(?:cấp|chính quyền)\s+(?P<level>tỉnh|thành phố|huyện|xã)(?![\w])|(?P<nation>toàn quốc|cả nước)"
+    tones(r"(?:cấp|chính quyền)\s+(?P<level>tỉnh|thành phố|huyện|xã)(?![\w])|(?P<nation>toàn quốc|cả nước)")
 )
 LEVELS: dict[str, AdminLevel] = {
     "tỉnh": "province",
@@ -69,7 +86,7 @@ LEVELS: dict[str, AdminLevel] = {
     "huyện": "district",
     "xã": "commune",
 }
-CLAUSE_BREAK_RE = re.compile(r"[,;:()]")
+CLAUSE_BREAK_RE = re.compile(tones(r"[,;:()]"))
 # Characters after a figure, then before it, in which its level may be named.
 LEVEL_AFTER, LEVEL_BEFORE = 40, 40
 
@@ -88,12 +105,17 @@ def annotate(
     scopes: dict[int, _Scope | None] = {}
 
     def scope_of(i: int) -> _Scope | None:
-        """The target scope of sentence i: its own, or the one it goes on with ('Đồng thời, ...')."""
+        """The target scope of sentence i: its own, the one it goes on with ('Đồng thời, ...'), or the
+        one of the heading it stands under ('Mục tiêu đến năm 2025' then the list of goals)."""
         if i not in scopes:
             s = sentences[i]
             s_folded = text_folded[s.start : s.end]
             before = scope_of(i - 1) if i > 0 and CONTINUES_RE.match(s_folded) else None
-            scopes[i] = _Scope(s.start, before.deadline) if before else _scope(s_folded, s.start)
+            own = _Scope(s.start, before.deadline) if before else _scope(s_folded, s.start)
+            heading = (
+                None if own or _is_heading(text_folded, s) else _heading_scope(text_folded, sentences, i)
+            )
+            scopes[i] = own or (_Scope(s.start, heading.deadline) if heading else None)
         return scopes[i]
 
     out = []
@@ -104,12 +126,32 @@ def annotate(
     return out
 
 
+def _is_heading(text_folded: str, s: Sentence) -> bool:
+    """A line of its own, short, with no closing punctuation: a section heading."""
+    line = text_folded[s.start : s.end].strip()
+    own_line = (s.start == 0 or text_folded[s.start - 1] == "\n") and text_folded.startswith("\n", s.end)
+    return own_line and 0 < len(line) <= HEADING_MAX and line[-1] not in ".;:,!?"
+
+
+def _heading_scope(text_folded: str, sentences: list[Sentence], i: int) -> _Scope | None:
+    """The scope of the nearest heading above sentence i, if that heading announces goals."""
+    for j in range(i - 1, max(-1, i - HEADING_REACH), -1):
+        s = sentences[j]
+        if _is_heading(text_folded, s):
+            heading = text_folded[s.start : s.end]
+            cue = TARGET_HEADING_RE.match(heading)
+            return _Scope(s.start, _deadline(heading, cue.start("cue"))) if cue else None
+    return None
+
+
 def _scope(s_folded: str, s_start: int) -> _Scope | None:
     """The target scope a sentence opens, if any. A plan noun right after a figure ('đạt 100% mục
     tiêu', '86% chỉ tiêu') measures that figure against the plan: it opens nothing."""
     for cue in TARGET_CUE_RE.finditer(s_folded):
         if ACHIEVED_RE.search(s_folded, 0, cue.end()):
             return None  # 'Đến nay, tỉnh đã hoàn thành các nhiệm vụ đặt ra ...', 'Tính đến năm 2025, ...'
+        if ACHIEVED_AFTER_CUE_RE.match(s_folded, cue.end()):
+            continue  # 'Một số chỉ tiêu của tỉnh mới đạt khá: ...': the measures reached, no goal
         if not FIGURE_BEFORE_RE.search(s_folded, 0, cue.start()):
             return _Scope(s_start + cue.start(), _deadline(s_folded, cue.start()))
     return None
