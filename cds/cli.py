@@ -201,7 +201,7 @@ def _quality_summary(quality: Path) -> str:
             warned = sum(row["status"] == "warn" for row in csv.DictReader(handle))
     except (OSError, ValueError, KeyError):
         return "no quality report in this release"
-    return summary + (f"; {warned} warnings" if warned else "; no warnings")
+    return summary + (f"; {warned} warning{'s' if warned > 1 else ''}" if warned else "; no warnings")
 
 
 @app.command()
