@@ -546,6 +546,101 @@ def _count(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+@app.command()
+def review(
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write the whole queue as CSV for a spreadsheet")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="How many items to show")] = 30,
+) -> None:
+    """What waits for a person, most impact first: quarantined rows, conflicting ranks, ranks that
+    differ from the official DTI results, low-confidence facts, vanished sources and stale
+    corrections, each with its evidence, source and the correction to write."""
+    from cds.corrections import CorrectionError
+    from cds.pipeline import review_items
+    from cds.review import export_queue
+
+    settings = get_settings()
+    try:
+        with _exclusive(settings):
+            queue = review_items(settings)
+    except CorrectionError as exc:
+        err.print(f"[red]Corrections not valid:[/red]\n{exc}")
+        raise typer.Exit(1) from None
+    if export is not None:
+        export_queue(queue, export)
+        out.print(f"{queue.height} items written to {export}; fill in action, set, reason, author, then")
+        out.print(f"  cds corrections import {export}")
+        return
+    waiting = queue.filter(queue["impact"] > 0)
+    columns = ("impact", "item", "source", "fact", "value", "evidence", "correction to write")
+    table = Table(*columns, title="Review queue")
+    for row in waiting.head(limit).iter_rows(named=True):
+        table.add_row(
+            f"{row['impact']:g}",
+            f"{row['item']}: {row['detail']}",
+            row["source"] or row["document"][:12],
+            row["fact"] or "",
+            row["value"] or "",
+            (row["evidence"] or "")[:80],
+            row["suggested"] or "",
+        )
+    out.print(table)
+    out.print(f"{waiting.height} items wait for review; `cds review --export review.csv` writes them all.")
+
+
+corrections_app = typer.Typer(no_args_is_help=True, help="Reviewed corrections of published facts.")
+app.add_typer(corrections_app, name="corrections")
+
+
+@corrections_app.command("import")
+def corrections_import(
+    path: Annotated[Path, typer.Argument(help="A review CSV (`cds review --export`) with rows filled in")],
+) -> None:
+    """Turn the rows a reviewer filled in (action, set, reason, author, date) into correction files."""
+    from cds.corrections import CorrectionError
+    from cds.review import import_queue
+
+    settings = get_settings()
+    if not path.is_file():
+        err.print(f"[red]{path} is not a file[/red]")
+        raise typer.Exit(1)
+    try:
+        written = import_queue(path, settings.corrections_dir, datetime.now(UTC).date())
+    except CorrectionError as exc:
+        err.print(f"[red]Nothing written:[/red]\n{exc}")
+        raise typer.Exit(1) from None
+    for file in written:
+        out.print(f"wrote {file}")
+    out.print("Review the files, commit them; the next run applies them.")
+
+
+@app.command()
+def retract(
+    document: Annotated[str, typer.Argument(help="Document id (or a 12+ character prefix), or source file")],
+    reason: Annotated[str, typer.Option("--reason", help="Why: the CHANGELOG says it")],
+    author: Annotated[str, typer.Option("--author", help="Who retracts it")] = "",
+) -> None:
+    """Record a retraction: the document and all its facts leave the next release."""
+    import getpass
+
+    from cds.corrections import CorrectionError
+    from cds.pipeline import find_document
+    from cds.review import item_of, read_file, retraction_item, write_correction_file
+
+    settings = get_settings()
+    try:
+        doc_id, source = find_document(settings, document)
+        target = settings.corrections_dir / f"retract-{doc_id[:12]}.yml"
+        item = retraction_item(doc_id, source, reason, author or getpass.getuser(), datetime.now(UTC).date())
+        write_correction_file(target, [item_of(c) for c in read_file(target)] + [item])
+    except (LookupError, CorrectionError) as exc:
+        err.print(f"[red]Not retracted:[/red] {exc}")
+        raise typer.Exit(1) from None
+    out.print(f"wrote {target}: {source or doc_id} and its facts leave the next release.")
+    out.print("Review and commit the file; the next run applies it and the CHANGELOG gives the reason.")
+
+
 class SqlFormat(StrEnum):
     table = "table"
     csv = "csv"

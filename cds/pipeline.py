@@ -14,13 +14,22 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from cds.corrections import CorrectionError, read_corrections
 from cds.failpoints import failpoint
 from cds.run_status import RECENT_RUNS, write_status
-from cds.settings import Settings
+from cds.settings import PROJECT_ROOT, Settings
 from cds.sources import list_report_files, read_report_files
 from expectations.gate import GateParams, GateResult, run_gate
 from transforms.frames import FactFrames
-from warehouse.database import connect, ensure_schema, load_reference_tables, query_frame, query_row
+from warehouse.corrections import corrections_version, load_corrections
+from warehouse.database import (
+    connect,
+    ensure_schema,
+    load_reference_tables,
+    query_frame,
+    query_row,
+    transaction,
+)
 from warehouse.load import (
     core_version,
     document_texts,
@@ -30,6 +39,7 @@ from warehouse.load import (
     load_ingested_files,
     load_staging,
     merge_staging_into_core,
+    registered,
 )
 from warehouse.publish import (
     PUBLISHED_TABLES,
@@ -40,7 +50,7 @@ from warehouse.publish import (
     write_release,
 )
 from warehouse.runs import finish_run, recent_runs, start_run
-from warehouse.sql import read_sql
+from warehouse.sql import read_sql, sql_statements
 
 INGEST_CHECKPOINT_THRESHOLD = "set checkpoint_threshold = '1GB'"
 NOTHING_NEW = "nothing new or changed: the flow was not started"
@@ -54,6 +64,8 @@ class IngestSummary:
     errors: tuple[tuple[str, str], ...]  # (source path, reason) of files that could not be read
     # (source path, warning) of documents read without (part of) their sidecar metadata
     meta_warnings: tuple[tuple[str, str], ...] = ()
+    # source paths of published documents no longer in the folder (CDS_RETRACT_VANISHED: retracted)
+    vanished: tuple[str, ...] = ()
 
 
 def prepare_warehouse(settings: Settings) -> None:
@@ -95,13 +107,25 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
                 .rows()
             )
         documents_new = _count(con, "raw.documents") - before
+        vanished = record_vanished_files(con, paths, run_id)
     return IngestSummary(
         files_seen=len(paths),
         files_new=files_new,
         documents_new=documents_new,
         errors=tuple(errors),
         meta_warnings=tuple(warnings),
+        vanished=tuple(vanished),
     )
+
+
+def record_vanished_files(con: duckdb.DuckDBPyConnection, listed: list[str], run_id: str) -> list[str]:
+    """Note the source files of current documents that are gone from the folder (a deleted
+    report's facts would otherwise stay published with nothing saying so); their paths."""
+    frame = pl.DataFrame({"source_path": listed}, schema={"source_path": pl.String})
+    with transaction(con), registered(con, "listed", frame):
+        for statement in sql_statements("load/replace_vanished_files.sql"):
+            con.execute(statement, {"run_id": run_id} if "$run_id" in statement else None)
+    return [row[0] for row in con.execute("select source_path from raw.vanished_files order by 1").fetchall()]
 
 
 def select_documents_to_extract(settings: Settings) -> pl.DataFrame:
@@ -150,8 +174,20 @@ def stage_facts(settings: Settings, facts: FactFrames, *, append: bool = False) 
     return counts
 
 
+def apply_corrections(settings: Settings, con: duckdb.DuckDBPyConnection) -> None:
+    """Load the reviewed correction files and the review policy into the warehouse, where the
+    `audit` and `corrected` views apply them; a malformed file is a CorrectionError (file:line)."""
+    corrections = read_corrections(settings.corrections_dir, PROJECT_ROOT)
+    load_corrections(
+        con,
+        corrections,
+        min_confidence=settings.min_confidence,
+        retract_vanished=settings.retract_vanished,
+    )
+
+
 def validate_staged(settings: Settings, run_id: str) -> GateResult:
-    """Quarantine failing staged rows, then check what would be published."""
+    """Apply the corrections, quarantine failing staged rows, then check what would be published."""
     params = GateParams(
         run_id=run_id,
         max_quarantine_share=settings.max_quarantine_share,
@@ -159,6 +195,7 @@ def validate_staged(settings: Settings, run_id: str) -> GateResult:
         freshness_days=settings.freshness_days,
     )
     with connect(settings.warehouse_path) as con:
+        apply_corrections(settings, con)
         return run_gate(con, params)
 
 
@@ -177,14 +214,19 @@ def publish_release(settings: Settings, gate: GateResult) -> Release:
 def unchanged_release(settings: Settings) -> Release | None:
     """The latest release when nothing waits to be merged and core is still what that release was
     built from (same merge number): re-running the gate and rewriting the release would only
-    reproduce it, at most of a no-op nightly run's cost."""
+    reproduce it, at most of a no-op nightly run's cost. Corrections are loaded first: a changed
+    correction file (or review setting) makes a new release even with nothing new to merge."""
     manifest = read_manifest(settings.public_dir / "latest")
     if not manifest:
         return None
     with connect(settings.warehouse_path) as con:
+        apply_corrections(settings, con)
         pending = query_row(con, read_sql("load/select_pending_changes.sql"))
         version = core_version(con)
+        corrections = corrections_version(con)
     if pending != (0, 0) or manifest.get("core_version") != version:
+        return None
+    if manifest.get("corrections_version") != corrections:
         return None
     latest = (settings.public_dir / "latest").resolve()
     return Release(manifest["release_id"], latest, dict(manifest["row_counts"]), created=False)
@@ -220,6 +262,8 @@ def run_if_nothing_new(settings: Settings, source_dir: Path, flow: str) -> Relea
             pending = query_row(con, read_sql("load/select_pending_changes.sql"))
             if pending != (0, 0) or manifest.get("core_version") != core_version(con):
                 return None
+            if _corrections_changed(settings, con, manifest) or _sources_vanished(con, paths):
+                return None  # the flow applies the corrections, or reports the missing files
             run_id = str(uuid4())
             counts = {"files_seen": len(paths), "documents_new": 0, "ingest_errors": 0, "facts_loaded": 0}
             release_id = str(manifest["release_id"])
@@ -243,6 +287,23 @@ def run_if_nothing_new(settings: Settings, source_dir: Path, flow: str) -> Relea
         return None
     latest = (settings.public_dir / "latest").resolve()
     return Release(release_id, latest, dict(manifest["row_counts"]), created=False)
+
+
+def _corrections_changed(
+    settings: Settings, con: duckdb.DuckDBPyConnection, manifest: dict[str, object]
+) -> bool:
+    """Whether the correction files (or review settings) differ from the latest release's; a
+    malformed file counts as a change, so the flow runs and reports it."""
+    try:
+        apply_corrections(settings, con)
+    except CorrectionError:
+        return True
+    return manifest.get("corrections_version") != corrections_version(con)
+
+
+def _sources_vanished(con: duckdb.DuckDBPyConnection, listed: list[str]) -> bool:
+    current = {row[0] for row in con.execute("select source_path from raw.current_files").fetchall()}
+    return bool(current - set(listed))
 
 
 def sample_failing_rows(settings: Settings, table: str, check: str, limit: int = 5) -> pl.DataFrame | None:
@@ -331,3 +392,34 @@ def _recent_runs(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(query_row(con, f"select count(*) from {table}")[0])  # table: a constant of this module
+
+
+def review_items(settings: Settings) -> pl.DataFrame:
+    """The review queue (`cds review`), after loading the corrections as a run would."""
+    from warehouse.review import review_queue
+
+    with connect(settings.warehouse_path) as con:
+        ensure_schema(con)
+        apply_corrections(settings, con)
+        return review_queue(con)
+
+
+def find_document(settings: Settings, doc_id_or_path: str) -> tuple[str, str | None]:
+    """(doc_id, source path) of a document named by its id (or a unique prefix of at least 12
+    characters) or by its source file (relative to the source folder, or a path to it)."""
+    wanted = doc_id_or_path.strip()
+    path = Path(wanted)
+    if path.is_absolute() or path.exists():
+        try:
+            wanted = path.resolve().relative_to(settings.source_dir.resolve()).as_posix()
+        except ValueError:
+            raise LookupError(
+                f"{doc_id_or_path} is not under the source folder {settings.source_dir}"
+            ) from None
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute(read_sql("load/select_document_by_id_or_path.sql"), {"wanted": wanted}).fetchall()
+    if not rows:
+        raise LookupError(f"no document in the warehouse has the id or source path {doc_id_or_path!r}")
+    if len({doc_id for doc_id, _ in rows}) > 1:
+        raise LookupError(f"{doc_id_or_path!r} names {len(rows)} documents: give more of the id")
+    return rows[0][0], rows[0][1]

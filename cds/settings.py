@@ -127,7 +127,22 @@ class Settings(BaseSettings):
         500, ge=1, description="Articles fetched per source and run at most (the rest wait for the next run)."
     )
 
-    @field_validator("source_dir", "warehouse_path", "public_dir", "sources_file")
+    corrections_dir: Path = Field(
+        Path("corrections"), description="Folder of reviewed correction files (*.yml) applied on every run."
+    )
+    min_confidence: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Facts the extractor is less sure of wait in review (`cds review`), unpublished.",
+    )
+    retract_vanished: bool = Field(
+        False,
+        description="Take documents whose source files were removed from the folder out of the next release "
+        "(default: only report them).",
+    )
+
+    @field_validator("source_dir", "warehouse_path", "public_dir", "sources_file", "corrections_dir")
     @classmethod
     def _resolve(cls, value: Path) -> Path:
         return _under_root(value.expanduser())

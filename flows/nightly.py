@@ -51,6 +51,8 @@ def run_chain(
             documents_new=summary.documents_new,
             ingest_errors=len(summary.errors),
         )
+        for path in summary.vanished:
+            get_run_logger().warning("ingest.source_vanished path=%s", path)
         report_stage(settings, "extract and load", counts)
         staged = extract_and_load.with_options(task_runner=task_runner_for(settings))(*selection)
         counts["facts_loaded"] = sum(v for k, v in staged.items() if k != "documents")
@@ -86,6 +88,13 @@ def _summarise(
     if summary.errors:
         lines += ["", "## Files not loaded", "", "| file | reason |", "|---|---|"]
         lines += [f"| `{path}` | {reason} |" for path, reason in summary.errors]
+    if summary.vanished:
+        lines += ["", "## Source files no longer in the folder", ""]
+        lines += [
+            "Their documents stay published unless retracted (`cds retract`, `CDS_RETRACT_VANISHED`).",
+            "",
+        ]
+        lines += [f"- `{path}`" for path in summary.vanished]
     create_markdown_artifact("\n".join(lines), key="cds-run-summary", description="CĐS pipeline run summary")
     if release is not None:
         create_link_artifact(

@@ -34,6 +34,7 @@ def settings(tmp_path: Path) -> Settings:
         source_dir=source,
         warehouse_path=tmp_path / "warehouse" / "cds.duckdb",
         public_dir=tmp_path / "public",
+        corrections_dir=tmp_path / "corrections",
     )
 
 
@@ -66,6 +67,7 @@ def cli_env(settings: Settings, prefect_home: Path, **extra: str) -> dict[str, s
         CDS_SOURCE_DIR=str(settings.source_dir),
         CDS_WAREHOUSE_PATH=str(settings.warehouse_path),
         CDS_PUBLIC_DIR=str(settings.public_dir),
+        CDS_CORRECTIONS_DIR=str(settings.corrections_dir),
         PREFECT_HOME=str(prefect_home),
         **extra,
     )

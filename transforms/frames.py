@@ -26,6 +26,8 @@ SPAN_SCHEMA: dict[str, pl.DataType] = {
     "evidence": pl.String(),
     "span_start": pl.Int32(),
     "span_end": pl.Int32(),
+    # How sure the extractor's rule was (0..1); below CDS_MIN_CONFIDENCE a fact waits in review.
+    "confidence": pl.Float64(),
 }
 RANK_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -137,8 +139,13 @@ def _rows(
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _span(span: Span) -> Row:
-    return {"evidence": span.evidence, "span_start": span.start, "span_end": span.end}
+def _span(span: Span, confidence: float) -> Row:
+    return {
+        "evidence": span.evidence,
+        "span_start": span.start,
+        "span_end": span.end,
+        "confidence": confidence,
+    }
 
 
 def _ranking_row(doc_id: str, _doc_province: str | None, r: Ranking) -> Row:
@@ -151,7 +158,7 @@ def _ranking_row(doc_id: str, _doc_province: str | None, r: Ranking) -> Row:
         "out_of": r.out_of,
         "regime": r.regime,
         "score": r.score,
-        **_span(r.span),
+        **_span(r.span, r.confidence),
     }
 
 
@@ -169,7 +176,7 @@ def _metric_row(doc_id: str, doc_province: str | None, m: Metric) -> Row:
         "period_start": m.period_start,
         "period_end": m.period_end,
         "admin_level": m.level,
-        **_span(m.span),
+        **_span(m.span, m.confidence),
     }
 
 
@@ -179,7 +186,7 @@ def _person_row(doc_id: str, doc_province: str | None, p: Person) -> Row:
         "person_name": p.name,
         "province_code": doc_province,
         "titles": list(p.titles),
-        **_span(p.span),
+        **_span(p.span, p.confidence),
     }
 
 
@@ -191,7 +198,7 @@ def _legal_row(doc_id: str, doc_province: str | None, ref: LegalRef) -> Row:
         "number": ref.number,
         "issued_date": ref.issued_date,
         "issuer": ref.issuer,
-        **_span(ref.span),
+        **_span(ref.span, ref.confidence),
     }
 
 

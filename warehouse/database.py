@@ -22,7 +22,7 @@ FACT_TABLES: dict[str, tuple[str, str]] = {
     "fact_legal_ref": ("legal_refs", "*"),
 }
 # Schemas that get an indicator_series view: core (what is published) and audit (what the gate checks).
-SERIES_SCHEMAS = frozenset({"core", "audit"})
+SERIES_SCHEMAS = frozenset({"core", "audit", "corrected"})
 FACT_IDENTIFIERS = {
     "core_table": frozenset(FACT_TABLES),
     "staging_table": frozenset(t for t, _ in FACT_TABLES.values()),
@@ -79,7 +79,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 staging_columns=columns,
             )
         )
-    for schema in sorted(SERIES_SCHEMAS):  # after the audit fact views it reads
+    from warehouse.corrections import create_corrected_views  # it reads this module's helpers
+
+    create_corrected_views(con)
+    for schema in sorted(SERIES_SCHEMAS):  # after the fact views it reads (audit, corrected)
         con.execute(render_sql("ddl/indicator_series_view.sql", {"schema": SERIES_SCHEMAS}, schema=schema))
 
 

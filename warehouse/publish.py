@@ -23,6 +23,7 @@ import polars as pl
 from cds.failpoints import failpoint
 from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import quality_from_report, read_catalog_data, write_catalog
+from warehouse.corrections import corrections_version
 from warehouse.database import query_frame, query_row
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
 from warehouse.dcat import write_dcat
@@ -45,8 +46,11 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "provinces",
     "indicators",
     "indicator_series",
+    "corrections",
 )
-SCHEMAS = frozenset({"core", "audit"})
+# core: as extracted (dimensions only); corrected: core with corrections applied (what is released);
+# audit: what the next release would hold (what the gate checks).
+SCHEMAS = frozenset({"core", "audit", "corrected"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
 CSV_COPY_OPTIONS = "(header)"  # readers write query results with the same options (warehouse/open_data.py)
@@ -144,6 +148,7 @@ def write_release(
             "release_id": release_id,
             "fingerprint": fingerprint,
             "core_version": core_version(con),
+            "corrections_version": corrections_version(con),
             "row_counts": counts,
         }
         (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
@@ -230,7 +235,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int
     counts = {}
     for name in PUBLISHED_TABLES:
         # Built once into a temporary table (DuckDB spills it past its memory cap), written twice.
-        con.execute(f"create or replace temp table release_table as {published_query(name, 'core')}")
+        con.execute(f"create or replace temp table release_table as {published_query(name, 'corrected')}")
         csv, parquet = _sql_path(folder / f"{name}.csv"), _sql_path(folder / f"{name}.parquet")
         counts[name] = int(query_row(con, f"copy release_table to '{csv}' {CSV_COPY_OPTIONS}")[0])
         con.execute(f"copy release_table to '{parquet}' (format parquet, compression zstd)")

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from expectations.data_docs import DATA_DOCS_DIR, write_data_docs
+from warehouse.database import query_frame
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuiteValidationResult
@@ -76,7 +77,69 @@ def changelog_entry(
             else:
                 added, removed = _diff(db, folder / f"{name}.parquet", before, keys[name])
             lines.append(f"| {name} | {rows} | {added} | {removed} |")
+        lines += _correction_lines(db, folder, previous)
     return "\n".join(lines) + "\n"
+
+
+FIRST_CORRECTIONS = """
+select * from read_parquet($now) where status = 'applied' order by corrected_on, correction_id
+"""
+WITHDRAWN_CORRECTIONS = """
+select * from read_parquet($before)
+where status = 'applied'
+  and correction_id not in (select correction_id from read_parquet($now) where status = 'applied')
+order by corrected_on, correction_id
+"""
+CORRECTION_CHANGES = """
+select c.* from read_parquet($now) as c
+where c.status = 'applied'
+  and c.correction_id not in (
+      select correction_id from read_parquet($before)
+      where status = 'applied' and (action, coalesce(fields, ''), reason)
+          = (c.action, coalesce(c.fields, ''), c.reason)
+  )
+order by c.corrected_on, c.correction_id
+"""
+
+
+def _correction_lines(db: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None) -> list[str]:
+    """Each correction applied since the previous release (new, or with a new action, fields or
+    reason), and each one withdrawn, with its reason: what a reader needs to trust the change."""
+    now = folder / "corrections.parquet"
+    before = previous / "corrections.parquet" if previous else None
+    if not now.exists():
+        return []
+    if before is None or not before.exists():
+        applied = query_frame(db, FIRST_CORRECTIONS, {"now": str(now)})
+        withdrawn = pl.DataFrame()
+    else:
+        files: dict[str, object] = {"now": str(now), "before": str(before)}
+        applied = query_frame(db, CORRECTION_CHANGES, files)
+        withdrawn = query_frame(db, WITHDRAWN_CORRECTIONS, files)
+    lines: list[str] = []
+    if applied.height:
+        lines += ["", "Corrections applied:", ""]
+        lines += [f"- {describe_correction(row)}" for row in applied.iter_rows(named=True)]
+    if withdrawn.height:
+        lines += ["", "Corrections withdrawn (their facts are published as extracted again):", ""]
+        lines += [f"- {describe_correction(row)}" for row in withdrawn.iter_rows(named=True)]
+    return lines
+
+
+def describe_correction(row: dict[str, Any]) -> str:
+    """One line a reader understands: what was done to which fact of which document, and why."""
+    source = f"`{row['source_path'] or row['doc_id'][:12]}`"
+    if row["action"] == "retract":
+        target = f"document {source} and all its facts"
+    else:
+        span = f", characters {row['span_start']}–{row['span_end']}" if row["span_start"] is not None else ""
+        value = f" {row['value']}" if row["value"] is not None else ""
+        target = f"{row['fact_type']}{value} in {source}{span}"
+    change = f": {row['fields']}" if row["fields"] and row["action"] in ("set", "add") else ""
+    return (
+        f"`{row['correction_id']}` **{row['action']}** {target}{change} — {row['reason']} "
+        f"({row['author']}, {row['corrected_on']})"
+    )
 
 
 def write_changelog(folder: Path, entry: str, previous: Path | None) -> None:

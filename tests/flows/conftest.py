@@ -21,7 +21,7 @@ def prefect_server() -> Iterator[None]:
 @pytest.fixture
 def flow_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Point the flows (which read settings from the environment) at this test's folders."""
-    for name in ("source_dir", "warehouse_path", "public_dir"):
+    for name in ("source_dir", "warehouse_path", "public_dir", "corrections_dir"):
         monkeypatch.setenv(f"CDS_{name.upper()}", str(getattr(settings, name)))
     get_settings.cache_clear()
     yield get_settings()

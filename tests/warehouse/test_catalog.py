@@ -127,6 +127,7 @@ def series_point(
 def tables() -> dict[str, pl.DataFrame]:
     contracts = load_contracts()
     rows: dict[str, list[dict[str, Any]]] = {
+        "corrections": [],
         "provinces": [
             {"province_code": "86", "name": "Vĩnh Long", "regime": "63", "valid_from": date(2008, 8, 1)},
             {"province_code": "46", "name": "Thừa Thiên Huế", "regime": "63", "valid_from": date(2008, 8, 1)},

@@ -25,7 +25,8 @@ create table if not exists staging.dti_ranks (
     raw_text       varchar not null,
     evidence       varchar not null,
     span_start     integer not null,
-    span_end       integer not null
+    span_end       integer not null,
+    confidence     double               -- the extractor's confidence, 0..1 (null: stored before it had one)
 );
 
 create table if not exists staging.metrics (
@@ -45,7 +46,8 @@ create table if not exists staging.metrics (
     admin_level    varchar,             -- national | province | district | commune, when the text names one
     evidence       varchar not null,
     span_start     integer not null,
-    span_end       integer not null
+    span_end       integer not null,
+    confidence     double               -- the extractor's confidence, 0..1 (null: stored before it had one)
 );
 
 create table if not exists staging.person_roles (
@@ -58,7 +60,8 @@ create table if not exists staging.person_roles (
     raw_text       varchar not null,
     evidence       varchar not null,
     span_start     integer not null,
-    span_end       integer not null
+    span_end       integer not null,
+    confidence     double               -- the extractor's confidence, 0..1 (null: stored before it had one)
 );
 
 create table if not exists staging.legal_refs (
@@ -72,5 +75,12 @@ create table if not exists staging.legal_refs (
     raw_text       varchar not null,
     evidence       varchar not null,
     span_start     integer not null,
-    span_end       integer not null
+    span_end       integer not null,
+    confidence     double               -- the extractor's confidence, 0..1 (null: stored before it had one)
 );
+
+-- Warehouses created before facts carried a confidence get the column (null: published as before).
+alter table staging.dti_ranks add column if not exists confidence double;
+alter table staging.metrics add column if not exists confidence double;
+alter table staging.person_roles add column if not exists confidence double;
+alter table staging.legal_refs add column if not exists confidence double;

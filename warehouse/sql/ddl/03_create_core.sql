@@ -55,3 +55,52 @@ create unique index if not exists fact_person_role_pk on core.fact_person_role (
 
 create table if not exists core.fact_legal_ref as select * from staging.legal_refs with no data;
 create unique index if not exists fact_legal_ref_pk on core.fact_legal_ref (fact_id);
+
+-- Warehouses created before facts carried a confidence get the column (null: published as before).
+alter table core.fact_dti_rank add column if not exists confidence double;
+alter table core.fact_metric add column if not exists confidence double;
+alter table core.fact_person_role add column if not exists confidence double;
+alter table core.fact_legal_ref add column if not exists confidence double;
+
+-- Corrections: the reviewed files of corrections/*.yml (cds/corrections.py), replaced as a whole on
+-- every run before the quality gate. Facts stay in core as extracted; the `corrected` views (and
+-- `audit` for the gate) apply these rows in SQL, so a correction survives re-extraction and a
+-- correction removed from the repository gives the extracted fact back.
+create table if not exists core.corrections (
+    correction_id  varchar primary key,  -- 'c' + 10 hex of sha256(document, fact, span, value, action)
+    doc_id         varchar not null,
+    fact_type      varchar,              -- dti_rank | metric | official | legal_ref; null for retract
+    action         varchar not null,     -- reject | set | add | accept | retract
+    span_start     integer,
+    span_end       integer,
+    match_value    varchar,              -- the fact's rank, value, person name or number
+    evidence       varchar,              -- an add's evidence sentence (default: the span's text)
+    reason         varchar not null,
+    author         varchar not null,
+    corrected_on   date not null,
+    source_file    varchar not null,
+    source_line    integer not null
+);
+
+-- The fields a set changes (or an add gives), as text cast to each column's type when applied.
+create table if not exists core.correction_fields (
+    correction_id  varchar not null,
+    field          varchar not null,
+    value          varchar not null,
+    primary key (correction_id, field)
+);
+
+-- What waits in review rather than being published: facts below min_confidence (CDS_MIN_CONFIDENCE)
+-- that no correction names; with retract_vanished, documents whose every source file is gone.
+create table if not exists core.review_policy (
+    min_confidence   double not null,
+    retract_vanished boolean not null
+);
+
+-- Source files of current documents that were not in the folder at the last ingest.
+create table if not exists raw.vanished_files (
+    source_path    varchar primary key,
+    doc_id         varchar not null,
+    noticed_at     timestamp not null,
+    run_id         varchar not null
+);

@@ -25,6 +25,22 @@ select
 from raw.current_files
 group by doc_id;
 
+-- Documents out of every release: retracted by a correction, or (with retract_vanished) gone from
+-- the source folder with every file that carried them.
+create or replace view core.retracted_documents as
+select doc_id, correction_id, reason
+from core.corrections
+where action = 'retract'
+union all
+select doc_id, null as correction_id, 'source file removed from the folder' as reason
+from (select distinct doc_id from raw.vanished_files) as v
+where (select coalesce(any_value(retract_vanished), false) from core.review_policy)
+  and doc_id not in (
+      select doc_id from raw.current_files
+      where source_path not in (select source_path from raw.vanished_files)
+  )
+  and doc_id not in (select doc_id from core.corrections where action = 'retract');
+
 -- audit: what core would hold after merging staging — the state the quality gate checks
 -- before anything is published (write, audit, then publish).
 create schema if not exists audit;
@@ -32,7 +48,8 @@ create schema if not exists audit;
 create or replace view audit.dim_province as select * from core.dim_province;
 create or replace view audit.dim_indicator as select * from core.dim_indicator;
 
-create or replace view audit.dim_document as
+-- Every extracted document, retracted or not (corrections are matched against these).
+create or replace view audit.extracted_dim_document as
 select * from core.dim_document
 where doc_id in (select doc_id from raw.current_documents)
   and doc_id not in (select doc_id from staging.documents)
@@ -40,6 +57,10 @@ union all by name
 select s.*, c.source_path, c.source_url
 from staging.documents as s
 join raw.current_documents as c using (doc_id);
+
+create or replace view audit.dim_document as
+select * from audit.extracted_dim_document
+where doc_id not in (select doc_id from core.retracted_documents);
 
 create or replace view audit.dim_person as
 select * from core.dim_person

@@ -30,7 +30,9 @@ select
     r.raw_text,
     r.evidence,
     r.span_start,
-    r.span_end
+    r.span_end,
+    r.confidence,
+    r.corrected_by
 from ranks as r
 left join {schema}.province_names as p using (province_code, province_regime)
 order by r.province_code, r.province_regime, r.edition_year, r.pillar, r.doc_id, r.span_start

@@ -26,7 +26,9 @@ select
     l.raw_text,
     l.evidence,
     l.span_start,
-    l.span_end
+    l.span_end,
+    l.confidence,
+    l.corrected_by
 from {schema}.fact_legal_ref as l
 join documents as d using (doc_id)
 left join {schema}.province_names as pr

@@ -33,7 +33,9 @@ select
     m.raw_text,
     m.evidence,
     m.span_start,
-    m.span_end
+    m.span_end,
+    m.confidence,
+    m.corrected_by
 from {schema}.fact_metric as m
 join documents as d using (doc_id)
 left join {schema}.province_names as pr

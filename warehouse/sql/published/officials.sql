@@ -25,7 +25,9 @@ select
     r.raw_text,
     r.evidence,
     r.span_start,
-    r.span_end
+    r.span_end,
+    r.confidence,
+    r.corrected_by
 from {schema}.fact_person_role as r
 join {schema}.dim_person as p using (person_id)
 join documents as d using (doc_id)
