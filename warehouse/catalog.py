@@ -38,7 +38,7 @@ PREVIEW_ROWS = 50
 # files. Without a bound, pages (and the time to render them) grow with the whole archive.
 PROVINCE_PAGE_ROWS = 200
 FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
-OTHER_TABLES = ("documents", "provinces", "indicators", "indicator_series")
+OTHER_TABLES = ("documents", "provinces", "indicators", "indicator_series", "corrections")
 # A series chart needs a trend (results in two periods) or a result to set against a target; a
 # province page shows the indicators with the most points first, so pages and rendering stay bounded.
 MAX_SERIES_CHARTS_PER_PAGE = 4

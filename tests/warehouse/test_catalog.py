@@ -127,7 +127,24 @@ def series_point(
 def tables() -> dict[str, pl.DataFrame]:
     contracts = load_contracts()
     rows: dict[str, list[dict[str, Any]]] = {
-        "corrections": [],
+        "corrections": [
+            {
+                "correction_id": "c0123456789",
+                "action": "set",
+                "fact_type": "dti_rank",
+                "doc_id": "a" * 64,
+                "source_path": VL_DOC,
+                "value": "30",
+                "fields": "edition_year = 2022",
+                "reason": "The report gives DTI 2022's rank.",
+                "author": "Test",
+                "corrected_on": date(2026, 12, 1),
+                "status": "applied",
+                "facts": 1,
+                "source_file": "corrections/vinh-long.yml",
+                "source_line": 1,
+            }
+        ],
         "provinces": [
             {"province_code": "86", "name": "Vĩnh Long", "regime": "63", "valid_from": date(2008, 8, 1)},
             {"province_code": "46", "name": "Thừa Thiên Huế", "regime": "63", "valid_from": date(2008, 8, 1)},
@@ -159,6 +176,7 @@ def tables() -> dict[str, pl.DataFrame]:
                 pillar="overall",
                 rank=30,
                 out_of=63,
+                corrected_by="c0123456789",
             ),
             rank("86", "Vĩnh Long", 2021, "overall", 32),
             rank("86", "Vĩnh Long", 2022, "digital_government", 16),
@@ -297,6 +315,7 @@ def test_province_pages_show_each_fact_with_its_marked_evidence_and_source(catal
     listing = read(catalog / "provinces" / "index.html")
     assert all(f'href="{code}.html"' in listing for code in ("22", "46", "86"))
     assert "Huế / Thừa Thiên Huế" in read(catalog / "provinces" / "46.html")
+    assert vinh_long.count("corrected by c0123456789") == 1  # the one corrected fact is marked
 
 
 def test_pages_load_nothing_from_outside_the_release_and_every_link_resolves(catalog: Path) -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from cds import pipeline
 from cds.corrections import CorrectionError, read_corrections
-from cds.settings import Settings
-from tests.conftest import REPORT_TEXT, write_report
+from cds.settings import PROJECT_ROOT, Settings
+from tests.conftest import REPORT_TEXT, SAMPLES_DIR, write_report
 from transforms.frames import extract_fact_frames
 from warehouse.publish import OPEN_DATA_DB, Release
 
@@ -113,6 +113,9 @@ def test_a_set_changes_a_field_and_the_changelog_says_so(report: Settings) -> No
     entry = changelog(report).split("\n## ")[1]
     assert f"`{correction_id}` **set** dti_rank 30 in `vinh-long/tong-ket-2022.txt`" in entry
     assert "edition_year = 2021" in entry and "DTI 2021's, announced in 2022" in entry
+    pages = (report.public_dir / "latest" / "provinces").glob("*.html")  # the catalog marks it
+    marked = [p.name for p in pages if f"corrected by {correction_id}" in p.read_text(encoding="utf-8")]
+    assert marked
 
 
 def test_an_add_publishes_a_missed_fact_with_its_span(report: Settings) -> None:
@@ -286,3 +289,19 @@ def test_facts_below_the_confidence_threshold_wait_and_an_accept_publishes_one(r
     )
     run_pipeline(strict, "run-2")
     assert released(strict, "select number, confidence from legal_refs") == [("742", 0.8)]
+
+
+def test_the_readme_example_publishes_a_held_back_sample_rank(settings: Settings) -> None:
+    name = "thua-thien-hue/2021-11-02-dti-2020-xep-thu-hai.txt"
+    write_report(settings.source_dir, name, (SAMPLES_DIR / name).read_text(encoding="utf-8"))
+    run_pipeline(settings, "run-1")
+    query = "select rank, out_of, corrected_by is not null from dti_ranks where pillar = 'digital_government'"
+    assert released(settings, query) == []  # confidence 0.55: waits in review
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("# corrections/thua-thien-hue-dti-2020.yml\n", 1)[1].split("```", 1)[0]
+    write_corrections(settings, "thua-thien-hue-dti-2020.yml", example)
+
+    run_pipeline(settings, "run-2")
+
+    assert released(settings, query) == [(1, 63, True)]
+    assert "**set** dti_rank 1 in `thua-thien-hue/2021-11-02-dti-2020-xep-thu-hai.txt`" in changelog(settings)
