@@ -120,7 +120,7 @@ def test_a_warehouse_from_before_targets_gains_the_columns_and_keeps_its_figures
         for table in ("staging.metrics", "core.fact_metric"):
             columns = {row[0] for row in con.execute(f"describe {table}").fetchall()}
             assert set(NEW_METRIC_COLUMNS) <= columns, table
-        metrics = read_published_table(con, "metrics", "core")
+        metrics = read_published_table(con, "metrics", "corrected")  # as released
         indicators = read_published_table(con, "indicators", "core")
     assert metrics.select("value", *NEW_METRIC_COLUMNS).rows() == [(98.5, None, None, None, None, None)]
     assert indicators["measure"].null_count() == 0 and indicators["units"].null_count() == 0
