@@ -565,7 +565,8 @@ def review(
         with _exclusive(settings):
             queue = review_items(settings)
     except CorrectionError as exc:
-        err.print(f"[red]Corrections not valid:[/red]\n{exc}")
+        err.print("[red]Corrections not valid:[/red]")
+        err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(1) from None
     if export is not None:
         export_queue(queue, export)
@@ -608,7 +609,8 @@ def corrections_import(
     try:
         written = import_queue(path, settings.corrections_dir, datetime.now(UTC).date())
     except CorrectionError as exc:
-        err.print(f"[red]Nothing written:[/red]\n{exc}")
+        err.print("[red]Nothing written:[/red]")
+        err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(1) from None
     for file in written:
         out.print(f"wrote {file}")
@@ -635,7 +637,8 @@ def retract(
         item = retraction_item(doc_id, source, reason, author or getpass.getuser(), datetime.now(UTC).date())
         write_correction_file(target, [item_of(c) for c in read_file(target)] + [item])
     except (LookupError, CorrectionError) as exc:
-        err.print(f"[red]Not retracted:[/red] {exc}")
+        err.print("[red]Not retracted:[/red]")
+        err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(1) from None
     out.print(f"wrote {target}: {source or doc_id} and its facts leave the next release.")
     out.print("Review and commit the file; the next run applies it and the CHANGELOG gives the reason.")

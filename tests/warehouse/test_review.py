@@ -197,3 +197,27 @@ def test_a_deleted_source_file_is_reported_and_can_be_retracted_by_setting(setti
     write_report(settings.source_dir, "vinh-long/a-31.txt", SAYS_31)  # back in the folder: back in
     run_pipeline(retracting, "run-4")
     assert released(retracting, "select count(*) from dti_ranks") == [(2,)]
+
+
+def test_importing_a_badly_filled_row_names_the_csv_line_and_writes_nothing(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cds.cli import app
+    from warehouse.review import REVIEW_COLUMNS
+
+    filled = tmp_path / "review.csv"
+    with filled.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(REVIEW_COLUMNS))
+        writer.writeheader()
+        base = {"item": "low confidence", "fact": "dti_rank", "document": doc_id(SAYS_30), "value": "30"}
+        writer.writerow({**base, "action": "accept", "reason": "Checked.", "author": "Test"})
+        writer.writerow({**base, "action": "set", "set": "rank = 90", "reason": "Typo.", "author": "Test"})
+    monkeypatch.setenv("CDS_CORRECTIONS_DIR", str(settings.corrections_dir))
+    get_settings.cache_clear()
+
+    result = CliRunner().invoke(app, ["corrections", "import", str(filled)])
+    get_settings.cache_clear()
+
+    assert result.exit_code == 1
+    assert "review.csv:3: 'rank: 90' is impossible" in result.output
+    assert not settings.corrections_dir.exists()
