@@ -532,13 +532,13 @@ def _recent_runs(
         return None, ""
     import duckdb
 
-    from warehouse.database import connect
+    from warehouse.database import WarehouseBusyError, connect
     from warehouse.runs import recent_runs
 
     try:
         with connect(settings.warehouse_path, read_only=True) as con:
             return recent_runs(con, limit).to_dicts(), ""
-    except duckdb.IOException:  # another process has it open for writing
+    except (duckdb.IOException, WarehouseBusyError):  # another process has it open for writing
         return copy, note
 
 
