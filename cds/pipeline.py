@@ -18,7 +18,7 @@ from cds.corrections import CorrectionError, read_corrections
 from cds.failpoints import failpoint
 from cds.run_status import RECENT_RUNS, write_status
 from cds.settings import PROJECT_ROOT, Settings
-from cds.sources import list_report_files, read_report_files
+from cds.sources import list_report_files, printable_path, read_report_files
 from expectations.gate import GateParams, GateResult, run_gate
 from transforms.frames import FactFrames
 from warehouse.corrections import corrections_version, load_corrections
@@ -121,7 +121,9 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
 def record_vanished_files(con: duckdb.DuckDBPyConnection, listed: list[str], run_id: str) -> list[str]:
     """Note the source files of current documents that are gone from the folder (a deleted
     report's facts would otherwise stay published with nothing saying so); their paths."""
-    frame = pl.DataFrame({"source_path": listed}, schema={"source_path": pl.String})
+    # as ingest stores them: undecodable bytes in a file name are escaped, never raw surrogates
+    shown = [printable_path(path) for path in listed]
+    frame = pl.DataFrame({"source_path": shown}, schema={"source_path": pl.String})
     with transaction(con), registered(con, "listed", frame):
         for statement in sql_statements("load/replace_vanished_files.sql"):
             con.execute(statement, {"run_id": run_id} if "$run_id" in statement else None)
