@@ -2,14 +2,18 @@
 
 import random
 import re
+from dataclasses import replace
+from datetime import date
 
 from transforms.extract.dates import FULL_DATE_RE
 from transforms.extract.metrics import SpanCover, _overlaps
 from transforms.extract.numbers import NUMBER_RE
-from transforms.extract.people import HONORIFIC_NAME_RE, SYLLABLE
+from transforms.extract.people import HONORIFIC_NAME_RE, SYLLABLE, _lexicon, _names_in
 from transforms.extract.rankings import DTI_RE
-from transforms.extract.sentences import _ABBREV_RE, _BREAK_RE, _after_abbreviation
+from transforms.extract.sentences import _ABBREV_RE, _BREAK_RE, _after_abbreviation, split_sentences
+from transforms.extract.targets import _with
 from transforms.extract.text import fold, guarded_alternation
+from transforms.model import Metric, Span
 
 # The plain forms the fast ones replace.
 PLAIN_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
@@ -121,3 +125,33 @@ def test_document_normalisation_equals_its_plain_form() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert normalise_text(text) == plain(text), repr(text)
+
+
+NAME_PIECES = [
+    *PIECES, "Hoàng Thị", "Thị", "Rơ Châm", "H'", "H'Bia", "K'Lên", "Trần", "Phạm", "Giám đốc", "Sở",
+    "Chủ tịch", "UBND", "tỉnh", ", ", "Hà Nội", "Lai Châu", "Châu", "chị", "Chị",
+]  # fmt: skip
+
+
+def test_a_sentence_with_no_name_opening_has_no_name() -> None:
+    """extract_people skips sentences where `opening_re` finds no family name or honorific: on those
+    the name patterns find nothing either."""
+    rng = random.Random(11)
+    lexicon = _lexicon()
+    for _ in range(600):
+        text = " ".join(rng.choice(NAME_PIECES) for _ in range(rng.randint(1, 40)))
+        openings = [m.start() for m in lexicon.opening_re.finditer(text)]
+        for s in split_sentences(text):
+            if any(s.start <= o < s.end for o in openings):
+                continue
+            assert _names_in(text, fold(text), s) == [], text
+            assert not any(lexicon.name_re.finditer(text, s.start, s.end)), text
+            assert not any(HONORIFIC_NAME_RE.finditer(text, s.start, s.end)), text
+
+
+def test_annotated_metric_copy_equals_dataclasses_replace() -> None:
+    metric = Metric("quantity", 3.0, "xã", "3 xã", "số xã", "communes", Span("e", 1, 4), confidence=0.7)
+    when = date(2024, 12, 31)
+    assert _with(metric, True, 2025, when, when, "commune") == replace(
+        metric, target=True, target_year=2025, period_start=when, period_end=when, level="commune"
+    )

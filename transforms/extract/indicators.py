@@ -88,7 +88,8 @@ def _by_code() -> dict[str, Indicator]:
     return {ind.code: ind for ind in indicators()}
 
 
+@lru_cache(maxsize=16384)
 def unit_fits(code: str, kind: str, unit: str) -> bool:
-    """Whether a figure of this kind and unit may carry the code."""
+    """Whether a figure of this kind and unit may carry the code. Cached: units repeat."""
     ind = _by_code().get(code)
     return ind is not None and ind.kind == kind and fold(" ".join(unit.split())) in ind.units

@@ -279,9 +279,14 @@ TAIL_FILLER_RE = re.compile(r"\s+(?:đạt(?: tỷ lệ)?|là|có|với|gồm|đ
 def _subject(text: str, s_start: int, pos: int, end: int, s_end: int) -> str:
     """What the figure measures: the words before it in its clause, or after it when those say nothing."""
     before = text[s_start:pos]
-    cut = max(before.rfind(ch) for ch in ",;:(")
+    cut = max(before.rfind(","), before.rfind(";"), before.rfind(":"), before.rfind("("))
     if cut >= 0 and len(before[cut + 1 :].split()) < 3:  # "..., đạt 91%": the thing is the clause before
-        cut = max(before.rfind(ch, 0, cut) for ch in ",;:(")
+        cut = max(
+            before.rfind(",", 0, cut),
+            before.rfind(";", 0, cut),
+            before.rfind(":", 0, cut),
+            before.rfind("(", 0, cut),
+        )
     words = TAIL_FILLER_RE.sub("", LEAD_FILLER_RE.sub("", squash(before[cut + 1 :] if cut >= 0 else before)))
     if len(words.split()) >= 3:
         return words[-120:].strip(" -–")

@@ -9,6 +9,7 @@ bylines on their own line and place names that begin like a family name ("Hà N�
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -86,6 +87,9 @@ class _Lexicon:
     title_start_re: re.Pattern[str]
     title_before_re: re.Pattern[str]
     title_word_re: re.Pattern[str]
+    # Where a name may open (a family name, or an honorific before a name): a sentence with no such place
+    # has no name, so the name patterns never run on it.
+    opening_re: re.Pattern[str]
 
 
 def _lines(name: str) -> list[str]:
@@ -105,13 +109,23 @@ def _lexicon() -> _Lexicon:
     title_before_re = re.compile(WB_L + r"(?:" + titles + r")(?![\w])[^,;.()\n]{0,80}$")
     # A title glued to the name it follows, with no comma: "Ông Lê Văn Tuấn Giám đốc Sở ...".
     title_word_re = re.compile(r"\s+(?:" + titles + r")(?![\w])")
-    return _Lexicon(name_re, title_start_re, title_before_re, title_word_re)
+    # The first word of every family name and honorific, behind the weaker of their two guards: it opens
+    # wherever either pattern can, and a match never covers another's opening.
+    first_words = {w.split()[0] for w in [*_lines("surnames.txt"), *_HONORIFICS]}
+    opening_re = re.compile(
+        guarded_alternation(sorted(map(re.escape, first_words), key=len, reverse=True), r"\w")
+    )
+    return _Lexicon(name_re, title_start_re, title_before_re, title_word_re, opening_re)
 
 
 def extract_people(text: str, text_folded: str, sentences: list[Sentence]) -> list[Person]:
     """Every named person once, with all titles found beside any of their mentions."""
     found: dict[str, Person] = {}
+    openings = [m.start() for m in _lexicon().opening_re.finditer(text)]
     for s in sentences:
+        first = bisect.bisect_left(openings, s.start)
+        if first == len(openings) or openings[first] >= s.end:
+            continue  # no family name or honorific in it: no name
         for start, end in _names_in(text, text_folded, s):
             name = squash(text[start:end])
             titles = _titles_after(text, end, s.end) + _titles_before(text, text_folded, s.start, start)
@@ -219,29 +233,40 @@ def _titles_after(text: str, end: int, s_end: int) -> list[str]:
 
 def _title_parts(text: str, end: int, s_end: int) -> list[tuple[str, int]]:
     """The titles after a name, each with the offset where it ends."""
-    lex = _lexicon()
-    tail = text[end:s_end]
+    return [(title, end + offset) for title, offset in _tail_titles(text[end:s_end])]
+
+
+@lru_cache(maxsize=4096)
+def _tail_titles(tail: str) -> tuple[tuple[str, int], ...]:
+    """The titles opening the rest of a sentence after a name, each with the offset (in `tail`) where it
+    ends. Cached on the tail: a name's titles are read once to mark them, once to keep them."""
     stop = TITLE_STOP_RE.search(tail)
     tail = tail[: stop.start()] if stop else tail
     pieces = TITLE_SEP_RE.split(tail)  # [before, sep, part, sep, part, ...]
     titles: list[tuple[str, int]] = []
-    offset = end + len(pieces[0])
+    offset = len(pieces[0])
     glued = squash(pieces[0])  # "Lê Văn Tuấn Giám đốc Sở ...": a title right after the name, no comma
-    if glued and lex.title_start_re.match(fold(", " + glued)):
+    if glued and _opens_with_title(glued):
         titles.append((glued, offset))
     for sep, raw in zip(pieces[1::2], pieces[2::2], strict=True):
         offset += len(sep) + len(raw)
         part = squash(raw)
         if not part:
             continue
-        if not lex.title_start_re.match(fold(", " + part)) or _is_name_start(part):
+        if not _opens_with_title(part) or _is_name_start(part):
             break
         titles.append((part, offset))
-    return titles
+    return tuple(titles)
+
+
+@lru_cache(maxsize=16384)
+def _opens_with_title(part: str) -> bool:
+    """Whether a comma-separated piece after a name is a title. Cached: reports repeat their titles."""
+    return _lexicon().title_start_re.match(fold(", " + part)) is not None
 
 
 def _is_name_start(part: str) -> bool:
-    return bool(_lexicon().name_re.match(part)) and not _lexicon().title_start_re.match(fold(", " + part))
+    return bool(_lexicon().name_re.match(part)) and not _opens_with_title(part)
 
 
 def _titles_before(text: str, text_folded: str, s_start: int, start: int) -> list[str]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from transforms.extract.metrics import AGAINST_PLAN_RE
@@ -103,6 +104,12 @@ def annotate(
     """Each metric with its target flag and deadline, its period and its level."""
     starts = [s.start for s in sentences]
     scopes: dict[int, _Scope | None] = {}
+    headings: list[bool] = []  # whether each sentence is a heading, computed once for the document
+
+    def is_heading(i: int) -> bool:
+        if not headings:
+            headings.extend(_is_heading(text_folded, s) for s in sentences)
+        return headings[i]
 
     def scope_of(i: int) -> _Scope | None:
         """The target scope of sentence i: its own, the one it goes on with ('Đồng thời, ...'), or the
@@ -112,9 +119,7 @@ def annotate(
             s_folded = text_folded[s.start : s.end]
             before = scope_of(i - 1) if i > 0 and CONTINUES_RE.match(s_folded) else None
             own = _Scope(s.start, before.deadline) if before else _scope(s_folded, s.start)
-            heading = (
-                None if own or _is_heading(text_folded, s) else _heading_scope(text_folded, sentences, i)
-            )
+            heading = None if own or is_heading(i) else _heading_scope(text_folded, sentences, i, is_heading)
             scopes[i] = own or (_Scope(s.start, heading.deadline) if heading else None)
         return scopes[i]
 
@@ -133,11 +138,13 @@ def _is_heading(text_folded: str, s: Sentence) -> bool:
     return own_line and 0 < len(line) <= HEADING_MAX and line[-1] not in ".;:,!?"
 
 
-def _heading_scope(text_folded: str, sentences: list[Sentence], i: int) -> _Scope | None:
+def _heading_scope(
+    text_folded: str, sentences: list[Sentence], i: int, is_heading: Callable[[int], bool]
+) -> _Scope | None:
     """The scope of the nearest heading above sentence i, if that heading announces goals."""
     for j in range(i - 1, max(-1, i - HEADING_REACH), -1):
         s = sentences[j]
-        if _is_heading(text_folded, s):
+        if is_heading(j):
             heading = text_folded[s.start : s.end]
             cue = TARGET_HEADING_RE.match(heading)
             return _Scope(s.start, _deadline(heading, cue.start("cue"))) if cue else None
@@ -178,9 +185,16 @@ def _annotated(m: Metric, text_folded: str, s: Sentence, scope: _Scope | None, a
     if is_target and scope is not None:
         year = scope.deadline
         start, end = (date(year, 1, 1), date(year, 12, 31)) if year else (None, None)
-        return replace(m, target=True, target_year=year, period_start=start, period_end=end, level=level)
+        return _with(m, True, year, start, end, level)
     start, end = _period(text_folded, s.start, m.span.start) or (as_of, as_of)
-    return replace(m, period_start=start, period_end=end, level=level)
+    return _with(m, m.target, m.target_year, start, end, level)
+
+
+def _with(m: Metric, target: bool, year: int | None, start: date | None, end: date | None,
+          level: AdminLevel | None) -> Metric:  # fmt: skip
+    """`dataclasses.replace` for the annotated fields, spelt out: replace costs twice as much, per figure."""
+    return Metric(m.kind, m.value, m.unit, m.raw, m.subject, m.indicator, m.span, target, year, start, end,
+                  level, m.confidence)  # fmt: skip
 
 
 def _period(text_folded: str, lo: int, pos: int) -> tuple[date, date] | None:
