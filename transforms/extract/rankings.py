@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -453,8 +454,10 @@ def extract_rankings(ctx: RankContext) -> list[Ranking]:
     hits = rank_hits(ctx.text_folded) if ctx.hits is None else ctx.hits
     found: list[Ranking] = _rank_list_rankings(ctx, default_year)
     year_context = default_year
+    ordered = sorted(hits, key=lambda h: h.start)
+    starts = [h.start for h in ordered]
     for s in ctx.sentences:
-        s_hits = [h for h in hits if s.start <= h.start < s.end]
+        s_hits = ordered[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
         if not s_hits:
             continue
         found.extend(_sentence_rankings(ctx, s, s_hits, year_context))
