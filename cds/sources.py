@@ -115,7 +115,12 @@ def read_report_files(
     other file is read and compared by content hash. Never raises for one file: whatever goes
     wrong with it becomes that file's `reason`.
     """
-    rows = (_read_one(root, relative, known, max_bytes, unchanged or set()) for relative in relative_paths)
+    # Copies of one file (the same PDF saved under several names) are decoded once per call.
+    decoded: dict[tuple[str, str], dict[str, object]] = {}
+    rows = (
+        _read_one(root, relative, known, max_bytes, unchanged or set(), decoded)
+        for relative in relative_paths
+    )
     return pl.DataFrame([r for r in rows if r is not None], schema=INGESTED_FILE_SCHEMA, orient="row")
 
 
@@ -124,6 +129,8 @@ def printable_path(relative: str) -> str:
     ``\\u202e``, ``\\xff``) and backslashes doubled, so the stored path is one printable,
     unambiguous line that is valid UTF-8, whatever bytes the file system allowed in the name.
     """
+    if relative.isprintable() and "\\" not in relative:
+        return relative  # every character _escape changes is a backslash or not printable
     return "".join(_escape(char) for char in relative)
 
 
@@ -139,7 +146,12 @@ def _escape(char: str) -> str:
 
 
 def _read_one(
-    root: Path, relative: str, known: set[tuple[str, str]], max_bytes: int, unchanged: set[FileStat]
+    root: Path,
+    relative: str,
+    known: set[tuple[str, str]],
+    max_bytes: int,
+    unchanged: set[FileStat],
+    decoded: dict[tuple[str, str], dict[str, object]],
 ) -> dict[str, object] | None:
     """Decode one file, or None when this exact version was ingested before (a no-op)."""
     shown = printable_path(relative)
@@ -166,7 +178,10 @@ def _read_one(
     row["file_sha256"] = hashlib.sha256(data).hexdigest()
     if (shown, row["file_sha256"]) in known:
         return None
-    row.update(_decoded(data, PurePosixPath(relative).suffix.lower()))
+    content = (str(row["file_sha256"]), PurePosixPath(relative).suffix.lower())
+    if content not in decoded:
+        decoded[content] = _decoded(data, content[1])
+    row.update(decoded[content])
     if row["doc_id"] is not None:
         row.update(_metadata(root, relative, row.pop("page_meta"), row["title"]))  # type: ignore[arg-type]
     return row

@@ -68,6 +68,7 @@ class _Reading(NamedTuple):
 # ---------------------------------------------------------------------------------------------
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x85\u2028\u2029]")
+_LINE_BREAK_CHARS = "\r\v\f\x85\u2028\u2029"
 # C0/C1 controls other than \t and \n (line breaks are already \n when this runs).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Lone surrogates (a PDF's broken ToUnicode map can yield them) cannot be stored as UTF-8.
@@ -107,12 +108,17 @@ def normalise_text(text: str) -> str:
     Invisible characters go first so that a base letter and its combining mark that were
     split by one still compose under NFC.
     """
-    text = _LINE_BREAKS.sub("\n", text)
+    # Each substitution runs only when a plain `in` test (a fast scan) finds what it could change:
+    # `re` tests its character classes at every character, which cost most of the time on typed text.
+    if any(char in text for char in _LINE_BREAK_CHARS):
+        text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROLS.sub("", _SURROGATES.sub("\ufffd", _map_chars(text)))
     text = unicodedata.normalize("NFC", text)
-    # The pattern cannot cross a line break, so one pass over the text equals one per line.
-    text = "\n".join(line.strip() for line in _INNER_SPACE_RUNS.sub(" ", text).split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    if "  " in text or "\t" in text:  # a run of two or more spaces or tabs holds one of these
+        # The pattern cannot cross a line break, so one pass over the text equals one per line.
+        text = _INNER_SPACE_RUNS.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return (_BLANK_RUNS.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cds.sources import SourceError, list_report_files, read_report_files
+from cds.sources import SourceError, _escape, list_report_files, printable_path, read_report_files
 from tests.conftest import REPORT_TEXT, write_report
 
 
@@ -74,3 +76,8 @@ def test_a_file_with_the_size_and_time_of_an_ingested_version_is_not_read(tmp_pa
     os.utime(path, (1_800_000_000, 1_800_000_000))
     again = read_report_files(tmp_path, ["a.txt"], set(), 10**6, unchanged)
     assert again.height == 1 and again.row(0, named=True)["file_sha256"] != row["file_sha256"]
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=40))
+def test_printable_path_fast_path_equals_escaping_every_character(relative: str) -> None:
+    assert printable_path(relative) == "".join(_escape(char) for char in relative)

@@ -120,7 +120,8 @@ def test_document_normalisation_equals_its_plain_form() -> None:
         text = "\n".join(_INNER_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
         return _BLANK_RUNS.sub("\n\n", text).strip()
 
-    pieces = [*PIECES, *_CHAR_MAP, "\r\n", "\u2028", "o\u0301", "\u200bo\u0301", "Ð", "\u00ad", "\x07"]
+    pieces = [*PIECES, *_CHAR_MAP, "\r\n", "\u2028", "o\u0301", "\u200bo\u0301", "Ð", "\u00ad", "\x07", "\r",
+              "\v", "\f", "\x85", "\u2029", "\n\n\n", " \t", "\t\t", "\ud800"]  # fmt: skip
     rng = random.Random(11)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))

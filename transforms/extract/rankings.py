@@ -9,9 +9,9 @@ failing that, the nearest one named before it ("trụ cột xã hội số tăng
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
-import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date
