@@ -462,7 +462,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def _clean(text: str | None) -> str:
-    return normalise_text(_SPACES.sub(" ", text or ""))
+    """One line of single spaces. `str.split` splits on exactly what `\\s` matches (str.isspace); the
+    ends it drops, normalise_text would strip."""
+    return normalise_text(" ".join((text or "").split()))
 
 
 def _html_charset(data: bytes) -> str | None:
@@ -580,7 +582,7 @@ def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
 
 
 def _text_length(node: LexborNode) -> int:
-    return len(_SPACES.sub("", node.text() or ""))
+    return sum(map(len, (node.text() or "").split()))  # the characters that are not white space
 
 
 def _content_root(tree: LexborHTMLParser) -> LexborNode | None:

@@ -5,6 +5,9 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from transforms.extract.dates import FULL_DATE_RE
 from transforms.extract.metrics import SpanCover, _overlaps
 from transforms.extract.numbers import NUMBER_RE
@@ -156,3 +159,11 @@ def test_annotated_metric_copy_equals_dataclasses_replace() -> None:
     assert _with(metric, True, 2025, when, when, "commune") == replace(
         metric, target=True, target_year=2025, period_start=when, period_end=when, level="commune"
     )
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=()), max_size=60))
+def test_html_cleaning_equals_its_regex_form(text: str) -> None:
+    from transforms.documents import _SPACES, _clean, normalise_text
+
+    assert _clean(text) == normalise_text(_SPACES.sub(" ", text))
+    assert sum(map(len, text.split())) == len(_SPACES.sub("", text))
