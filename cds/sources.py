@@ -12,6 +12,7 @@ import os
 import stat as stat_mode
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -115,11 +116,11 @@ def read_report_files(
     other file is read and compared by content hash. Never raises for one file: whatever goes
     wrong with it becomes that file's `reason`.
     """
-    # Copies of one file (the same PDF saved under several names) are decoded once per call.
-    decoded: dict[tuple[str, str], dict[str, object]] = {}
+    # Copies of one file (the same PDF saved under several names) are decoded once per call, and each
+    # folder is listed once, so a file without a sidecar costs no failed open.
+    seen = _Seen(decoded={}, listings={})
     rows = (
-        _read_one(root, relative, known, max_bytes, unchanged or set(), decoded)
-        for relative in relative_paths
+        _read_one(root, relative, known, max_bytes, unchanged or set(), seen) for relative in relative_paths
     )
     return pl.DataFrame([r for r in rows if r is not None], schema=INGESTED_FILE_SCHEMA, orient="row")
 
@@ -151,7 +152,7 @@ def _read_one(
     known: set[tuple[str, str]],
     max_bytes: int,
     unchanged: set[FileStat],
-    decoded: dict[tuple[str, str], dict[str, object]],
+    seen: _Seen,
 ) -> dict[str, object] | None:
     """Decode one file, or None when this exact version was ingested before (a no-op)."""
     shown = printable_path(relative)
@@ -179,18 +180,38 @@ def _read_one(
     if (shown, row["file_sha256"]) in known:
         return None
     content = (str(row["file_sha256"]), PurePosixPath(relative).suffix.lower())
-    if content not in decoded:
-        decoded[content] = _decoded(data, content[1])
-    row.update(decoded[content])
+    if content not in seen.decoded:
+        seen.decoded[content] = _decoded(data, content[1])
+    row.update(seen.decoded[content])
     if row["doc_id"] is not None:
-        row.update(_metadata(root, relative, row.pop("page_meta"), row["title"]))  # type: ignore[arg-type]
+        listing = seen.listing(root, str(PurePosixPath(relative).parent))
+        row.update(_metadata(root, relative, row.pop("page_meta"), row["title"], listing))  # type: ignore[arg-type]
     return row
 
 
-def _metadata(root: Path, relative: str, page: SourceMeta, title: str | None) -> dict[str, object]:
+@dataclass
+class _Seen:
+    """What one batch already decoded (by content hash and suffix) and listed (folder → its names)."""
+
+    decoded: dict[tuple[str, str], dict[str, object]]
+    listings: dict[str, frozenset[str] | None]
+
+    def listing(self, root: Path, folder: str) -> frozenset[str] | None:
+        """The names in `root/folder`, or None when it cannot be listed (then each sidecar is tried)."""
+        if folder not in self.listings:
+            try:
+                self.listings[folder] = frozenset(os.listdir(root / folder))
+            except OSError:
+                self.listings[folder] = None
+        return self.listings[folder]
+
+
+def _metadata(
+    root: Path, relative: str, page: SourceMeta, title: str | None, listing: frozenset[str] | None
+) -> dict[str, object]:
     """The document's source_url, published date (sidecar, page markup, URL) and title (the
     sidecar's, else the document's own), and any warning."""
-    sidecar, warnings = read_sidecar_under(root, relative)
+    sidecar, warnings = read_sidecar_under(root, relative, listing)
     meta = combine(sidecar, page, today())
     return {
         "source_url": meta.url,
@@ -205,10 +226,16 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def read_sidecar_under(root: Path, relative: str) -> tuple[SourceMeta, tuple[str, ...]]:
-    """The sidecar of `root/relative`, opened like the file itself (no link followed); none is no warning."""
+def read_sidecar_under(
+    root: Path, relative: str, listing: frozenset[str] | None = None
+) -> tuple[SourceMeta, tuple[str, ...]]:
+    """The sidecar of `root/relative`, opened like the file itself (no link followed); none is no warning.
+    `listing`, the names in the file's folder when known, saves the failed open when there is none."""
     parent = PurePosixPath(relative).parent
-    sidecar = (parent / sidecar_name(PurePosixPath(relative).name)).as_posix()
+    name = sidecar_name(PurePosixPath(relative).name)
+    if listing is not None and name not in listing:
+        return EMPTY_META, ()
+    sidecar = (parent / name).as_posix()
     try:
         fd = _open_under(root, sidecar)
     except _Unreadable as exc:
