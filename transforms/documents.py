@@ -18,15 +18,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import product
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import docx
-import pypdf
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from transforms.sidecar import EMPTY_META, SourceMeta, is_web_url, parse_date
+
+if TYPE_CHECKING:  # pypdf and python-docx are imported by their readers: every command would pay ~1 s
+    import pypdf
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".pdf", ".docx"})
 
@@ -668,6 +669,8 @@ def _short_cause(exc: BaseException) -> str:
 
 def _unlock(reader: pypdf.PdfReader) -> bool:
     """Open PDFs locked only by an owner password (an empty user password), as viewers do."""
+    import pypdf
+
     try:
         return reader.decrypt("") != pypdf.PasswordType.NOT_DECRYPTED
     except Exception:  # any failure to decrypt means: stays encrypted
@@ -680,6 +683,8 @@ def _read_pdf(data: bytes) -> _Reading:
     No de-hyphenation: Vietnamese never splits syllables across lines, so a line-final
     hyphen is a real one (Bà Rịa-Vũng Tàu, kinh tế-xã hội).
     """
+    import pypdf
+
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _unlock(reader):
@@ -727,6 +732,8 @@ def _check_zip(data: bytes) -> None:
 
 def _docx_lines(blocks: Iterable[Paragraph | Table], seen_cells: set[Any]) -> Iterator[str]:
     """Paragraphs and table cells in document order; merged cells are read once."""
+    from docx.text.paragraph import Paragraph
+
     for block in blocks:
         if isinstance(block, Paragraph):
             yield block.text
@@ -739,6 +746,8 @@ def _docx_lines(blocks: Iterable[Paragraph | Table], seen_cells: set[Any]) -> It
 
 
 def _read_docx(data: bytes) -> _Reading:
+    import docx
+
     _check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
