@@ -49,22 +49,28 @@ def test_dask_runner_in_waves_publishes_byte_identical_tables(
     assert published_bytes(tmp_path / "dask" / "public") == threads
 
 
-def run_cds(settings: Settings, home: Path) -> subprocess.Popen[str]:
+def run_cds(settings: Settings, home: Path, output: Path) -> subprocess.Popen[str]:
+    """`cds run` in the background, its output in a file: a run that waits on a full pipe while the
+    other waits for its lock would hang both."""
     env = cli_env(settings, home)
-    return subprocess.Popen(
-        [sys.executable, "-m", "cds.cli", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with output.open("w") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "cds.cli", "run"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
 def test_two_overlapping_runs_leave_one_consistent_warehouse(settings: Settings, tmp_path: Path) -> None:
     shutil.copytree(SAMPLES_DIR, settings.source_dir, dirs_exist_ok=True)
 
-    runs = [run_cds(settings, tmp_path / f"prefect-{n}") for n in (1, 2)]
-    outputs = [run.communicate(timeout=600) for run in runs]
+    logs = [tmp_path / f"run-{n}.log" for n in (1, 2)]
+    runs = [run_cds(settings, tmp_path / f"prefect-{n}", log) for n, log in zip((1, 2), logs, strict=True)]
+    for run in runs:
+        run.wait(timeout=600)
+    outputs = [log.read_text(errors="replace")[-4000:] for log in logs]
 
     assert [run.returncode for run in runs] == [0, 0], outputs
     with connect(settings.warehouse_path, read_only=True) as con:
