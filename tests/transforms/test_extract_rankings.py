@@ -26,6 +26,22 @@ def test_spelled_ordinals_and_pillar_after_the_rank() -> None:
     assert _ranks(text) == {("54", 2023, "institutions", 2), ("54", 2023, "digital_infrastructure", 9)}
 
 
+def test_ranks_spelled_above_ten() -> None:
+    """'mười hai' is 12, not 10; 'ba mươi tư' is 34; after 'mười' a five is 'lăm', and a following
+    'năm 2021' is the edition, not part of the number."""
+    assert _ranks("Chỉ số chuyển đổi số (DTI) năm 2022: Vĩnh Long đứng thứ mười hai cả nước.") == {
+        ("86", 2022, "overall", 12)
+    }
+    assert _ranks("Năm 2022, DTI của An Giang xếp thứ ba mươi tư, Long An xếp thứ hai mươi mốt.") == {
+        ("89", 2022, "overall", 34),
+        ("80", 2022, "overall", 21),
+    }
+    assert _ranks("Về DTI, Trà Vinh xếp thứ mười lăm năm 2022 và thứ mười năm 2021.") == {
+        ("84", 2022, "overall", 15),
+        ("84", 2021, "overall", 10),
+    }
+
+
 def test_other_indexes_and_rank_changes_are_not_dti_ranks() -> None:
     text = (
         "Năm 2022, Sơn La đứng thứ 40/63 về chỉ số chuyển đổi số (DTI), tăng 5 bậc so với năm 2021; "

@@ -161,23 +161,23 @@ def test_an_add_publishes_a_missed_fact_with_its_span(report: Settings) -> None:
     assert released(report, "select count(*) from metrics") == [(2,)]
 
 
-def test_a_set_fixes_a_misread_rank_and_publishes_it_despite_its_low_confidence(report: Settings) -> None:
+def test_a_set_fixes_a_wrong_rank_and_publishes_it_despite_its_low_confidence(report: Settings) -> None:
     text = REPORT_TEXT + " Về chính quyền số, tỉnh đứng thứ mười hai cả nước."
     write_report(report.source_dir, "vinh-long/tong-ket-2022.txt", text)
     doc_id = hashlib.sha256(text.encode()).hexdigest()
-    run_pipeline(report, "run-1")  # 'thứ mười hai' (12th) is read as rank 10, with confidence 0.55
+    run_pipeline(report, "run-1")  # 'thứ mười hai' (12th), read with confidence 0.55: held for review
     assert released(report, "select pillar from dti_ranks") == [("overall",)]
     write_corrections(
         report,
-        "words.yml",
+        "typo.yml",
         f"""
         - document: {doc_id}
           fact: dti_rank
           span: [{text.index("thứ mười hai")}, {text.index(" cả nước")}]
-          value: 10
+          value: 12
           action: set
-          set: {{rank: 12}}
-          reason: "'thứ mười hai' is twelfth: the extractor stopped at 'mười' (ten)."
+          set: {{rank: 21}}
+          reason: "The official DTI 2022 table ranks the province 21st; 'mười hai' in the report is a typo."
           author: Lê Test
           date: 2026-12-03
         """,
@@ -186,7 +186,7 @@ def test_a_set_fixes_a_misread_rank_and_publishes_it_despite_its_low_confidence(
     run_pipeline(report, "run-2")
 
     assert released(report, "select pillar, rank, confidence from dti_ranks order by pillar") == [
-        ("digital_government", 12, 0.55),
+        ("digital_government", 21, 0.55),
         ("overall", 30, 0.99),
     ]
 

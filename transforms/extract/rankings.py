@@ -28,7 +28,14 @@ from transforms.model import Ranking, Span
 
 WORD_RANKS = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6,
               "bảy": 7, "tám": 8, "chín": 9, "mười": 10}  # fmt: skip
-N = r"(?:\d{1,2}|" + "|".join(WORD_RANKS) + r")"
+# Spelled ranks above ten: "mười hai" (12), "mười lăm" (15), "hai mươi" (20), "hai mươi mốt" (21), "ba
+# mươi tư" (34), up to "sáu mươi ba". After "mười"/"mươi" a five is "lăm": "mười năm" is ten years.
+UNIT_AFTER_TEN = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "lăm": 5, "sáu": 6, "bảy": 7,
+                  "tám": 8, "chín": 9}  # fmt: skip
+TENS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6}
+_UNIT = "(?:" + "|".join(UNIT_AFTER_TEN) + r")(?![\w])"
+SPELLED_OVER_TEN = r"(?:(?:" + "|".join(TENS) + r")\s+mươi(?:\s+" + _UNIT + r")?|mười(?:\s+" + _UNIT + r")?)"
+N = r"(?:\d{1,2}|" + SPELLED_OVER_TEN + "|" + "|".join(WORD_RANKS) + r")"
 # Rank expressions, one regex pass; group n = rank, of = denominator.
 RANK_RE = re.compile(
     WB_L + r"(?:"
@@ -224,7 +231,15 @@ def _clause_topic(text_folded: str, c_start: int, c_end: int) -> str | None:
 
 
 def _rank_value(word: str) -> int:
-    return int(word) if word.isdigit() else 1 if word == "một" else WORD_RANKS[word]
+    """A rank as written: digits, a word ('ba', 'nhất') or a spelled number ('mười hai', 'ba mươi tư')."""
+    if word.isdigit():
+        return int(word)
+    parts = word.split()
+    if len(parts) == 1:
+        return 1 if word == "một" else WORD_RANKS[word]
+    if parts[0] == "mười":
+        return 10 + UNIT_AFTER_TEN[parts[1]]
+    return 10 * TENS[parts[0]] + (UNIT_AFTER_TEN[parts[2]] if len(parts) == 3 else 0)
 
 
 def rank_hits(text_folded: str) -> list[RankHit]:
