@@ -123,6 +123,7 @@ def build(source: Path, warehouse: Path, public: Path, sql_gate: bool, workers: 
         "gate_passed": gate.passed,
         "gate_checks": len(gate.checks),
         "gate_summary": gate.summary(),
+        "gate_validated_rows": sum(gate.validated_rows.values()),  # rows GX saw: new or failing
     }
     if sql_gate:
         result.update(compare_sql_gate(settings, gate))

@@ -9,14 +9,21 @@
    as plain SQL (conflicts, reconciliation with official results, quarantine share, row-count
    drop, freshness).
 
-GX has no Polars or DuckDB engine that works here, so each table is read from DuckDB once, with
-the row rules computed as boolean columns, and validated as an Arrow-backed pandas frame.
+GX has no Polars or DuckDB engine that works here, so each table is read from DuckDB with every
+check computed as a boolean column, and validated as Arrow-backed pandas frames. GX sees the rows
+that are new in this run (rows of staged documents, rows a correction touches, and every row of the
+small tables without documents) and every row that fails a check: DuckDB computes the checks over
+the whole table (keys unique, references, row rules) and hands over only those rows, so GX gives
+the verdicts and failing-row counts of the whole table while a nightly run's gate costs what its
+new rows cost in Python. A full build (every row new) is validated in chunks of GATE_CHUNK_ROWS,
+so the gate's memory does not grow with the archive.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +35,7 @@ import polars as pl
 from expectations.contracts import Contract, RowRule, load_contracts
 from expectations.gx_context import quiet_context
 from warehouse.database import query_frame
-from warehouse.publish import published_query, read_published_table
+from warehouse.publish import published_query, published_table_query, read_published_table
 from warehouse.quarantine import FAILING_SCHEMA, quarantine_rows, quarantined_in_run
 from warehouse.release_notes import QualityReport
 
@@ -45,6 +52,9 @@ REFERENCED_RELATIONS = {
     "metrics": "fact_metric",
 }
 CHECKS_DIR = Path(__file__).parent / "checks"
+# Rows per frame GX validates at once: a full build's tables go through GX in chunks this long.
+GATE_CHUNK_ROWS = 250_000
+STAGED_DOCUMENTS = "(select doc_id from staging.documents)"
 _SEVERITY = re.compile(r"^--\s*severity:\s*(error|warn)\s*$", re.MULTILINE)
 
 
@@ -80,6 +90,8 @@ class GateResult:
     findings: dict[str, pl.DataFrame] = field(default_factory=dict)  # singular check name → failing rows
     # Published table → GX's own result of its suite, kept whole for the release's Data Docs.
     validations: dict[str, ExpectationSuiteValidationResult] = field(default_factory=dict)
+    # Published table → rows GX validated (new or changed rows, and rows failing a check).
+    validated_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def blocking_failures(self) -> tuple[CheckResult, ...]:
@@ -120,15 +132,17 @@ class GateResult:
 def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
     """Quarantine failing staged rows, then validate what would be published."""
     contracts = load_contracts()
-    quarantine_rows(con, _failing_staged_rows(con, contracts), params.run_id)
-    quarantined = quarantined_in_run(con, params.run_id)
-    context = quiet_context()
-    run = _run_identifier(params.run_id)
-    # One table in memory at a time: each is read, validated and dropped before the next.
-    validations = {
-        name: _validate(context, contract, _checked_table(con, contract), build_suite(contract), run)
-        for name, contract in contracts.items()
-    }
+    with ThreadPoolExecutor(1) as background:
+        # Importing GX costs seconds: it happens while DuckDB finds the rows to quarantine, and the
+        # singular checks run in DuckDB (on their own cursor) while GX validates in this thread.
+        context_ready = background.submit(quiet_context)
+        quarantine_rows(con, _failing_staged_rows(con, contracts), params.run_id)
+        quarantined = quarantined_in_run(con, params.run_id)
+        context = context_ready.result()
+        with con.cursor() as cursor:
+            singular_done = background.submit(_run_singular_checks, cursor, params)
+            validations, validated = _validate_tables(con, contracts, context, params.run_id)
+            singular, findings = singular_done.result()
     checks = [
         _with_duplicates(
             con, contracts[name], _with_quarantine_counts(_to_check_result(name, result), quarantined)
@@ -136,14 +150,86 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
         for name, outcome in validations.items()
         for result in outcome.results
     ]
-    singular, findings = _run_singular_checks(con, params)
-    return GateResult(tuple(checks + singular), quarantined, findings, validations)
+    return GateResult(tuple(checks + singular), quarantined, findings, validations, validated)
 
 
-def _checked_table(con: duckdb.DuckDBPyConnection, contract: Contract) -> pl.DataFrame:
-    """A published table as GX sees it: the boolean result of every per-row check (the table's own
-    columns keep their names for the schema check, without their values)."""
-    return read_published_table(con, contract.table, "audit", _check_columns(contract), values_of=set())
+def _validate_tables(
+    con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract], context: Any, run_id: str
+) -> tuple[dict[str, ExpectationSuiteValidationResult], dict[str, int]]:
+    """GX's result per table, over its new rows and its failing rows, a bounded chunk at a time."""
+    run = _run_identifier(run_id)
+    validations, validated = {}, {}
+    for name, contract in contracts.items():
+        suite = build_suite(contract)
+        outcomes, rows = [], 0
+        for chunk in _rows_to_validate(con, contract):
+            outcomes.append(_validate(context, contract, chunk, suite, run))
+            rows += chunk.height
+        validations[name] = merge_outcomes(outcomes)
+        validated[name] = rows
+    return validations, validated
+
+
+def _rows_to_validate(con: duckdb.DuckDBPyConnection, contract: Contract) -> Iterator[pl.DataFrame]:
+    """The rows of a published table GX validates, as GX sees them (the boolean result of every
+    check; the table's own columns keep their names for the schema check, without their values),
+    in chunks of at most GATE_CHUNK_ROWS; at least one (maybe empty) chunk."""
+    checks = _check_columns(contract)
+    query = published_table_query(
+        con, contract.table, "audit", checks, values_of=set(), hidden=_new_rows(contract)
+    )
+    failing = " and ".join(f'"{name}"' for name in checks)
+    selected = f"select * exclude (cds_new_row) from ({query}) where cds_new_row or not ({failing})"
+    reader = con.sql(selected).to_arrow_reader(GATE_CHUNK_ROWS)
+    empty = True
+    for batch in reader:
+        empty = False
+        yield pl.DataFrame(pl.from_arrow(batch))
+    if empty:
+        yield pl.DataFrame(pl.from_arrow(reader.schema.empty_table()))
+
+
+def _new_rows(contract: Contract) -> str:
+    """SQL telling a row GX must see however it fares: a row of a document staged in this run, or a
+    row a correction touches; every row of a table without documents (they are a few dozen)."""
+    names = contract.column_names
+    if "doc_id" not in names:
+        return "true"
+    new = f"published.doc_id in {STAGED_DOCUMENTS}"
+    return new + (" or published.corrected_by is not null" if "corrected_by" in names else "")
+
+
+def merge_outcomes(outcomes: list[Any]) -> ExpectationSuiteValidationResult:
+    """One suite result from the results of its chunks: an expectation succeeds when it did on every
+    chunk, and its counts are summed (the first chunk's result object carries the sums)."""
+    merged = outcomes[0]
+    for outcome in outcomes[1:]:
+        for mine, theirs in zip(merged.results, outcome.results, strict=True):
+            mine.success = bool(mine.success and theirs.success)
+            _add_counts(mine.result, theirs.result or {})
+    for result in merged.results:
+        counts = result.result or {}
+        if counts.get("element_count"):
+            counts["unexpected_percent"] = 100 * counts.get("unexpected_count", 0) / counts["element_count"]
+    failed = sum(1 for r in merged.results if not r.success)
+    evaluated = len(merged.results)
+    merged.success = failed == 0
+    merged.statistics.update(
+        successful_expectations=evaluated - failed,
+        unsuccessful_expectations=failed,
+        success_percent=100 * (evaluated - failed) / evaluated if evaluated else None,
+    )
+    return merged
+
+
+def _add_counts(mine: dict[str, Any], theirs: dict[str, Any]) -> None:
+    for key in ("element_count", "unexpected_count", "missing_count"):
+        if key in mine or key in theirs:
+            mine[key] = int(mine.get(key) or 0) + int(theirs.get(key) or 0)
+    if "partial_unexpected_list" in mine:
+        mine["partial_unexpected_list"] = (
+            list(mine["partial_unexpected_list"]) + list(theirs.get("partial_unexpected_list") or [])
+        )[:20]
 
 
 def _run_identifier(run_id: str) -> Any:

@@ -8,11 +8,15 @@ contracts, the single source of documentation; Vietnamese first, English second.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +100,7 @@ LINE_COLOURS = (
     "#d81b60",
 )
 _HEX_ID = re.compile(r"[0-9a-f]{64}")
+RENDERER = f"vl-convert-python {version('vl-convert-python')}"  # part of every chart's key
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,24 @@ class Chart:
     height: int
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(slots=True)
+class ChartFiles:
+    """Where charts go, and the charts of the previous release they may be reused from.
+
+    A chart is keyed by the SHA-256 of everything that shapes its SVG (the Vega-Lite spec with its
+    data and the renderer's version): when the previous release has a chart of the same name and
+    key, its SVG is hard-linked (copied if linking fails) instead of rendered again, the step that
+    dominates a catalog's cost. The same key always renders the same bytes, so a reused chart is
+    what rendering it would write.
+    """
+
+    release_dir: Path
+    previous: Path | None = None
+    previous_keys: dict[str, str] = field(default_factory=dict)  # slug → key, previous release
+    keys: dict[str, str] = field(default_factory=dict)  # slug → key, this release
+    reused: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,15 +186,21 @@ def write_catalog(
     quality: dict[str, object] | None = None,
     *,
     demo: bool = False,
+    charts: ChartFiles | None = None,
 ) -> list[Path]:
     """Write the catalog pages, charts and stylesheet into `release_dir`; return the files written.
     With `demo` (a release of the bundled sample corpus), every page carries a demo-data banner.
+    With `charts` (naming the previous release), unchanged charts are reused from it, and
+    `charts.keys` holds every chart's key afterwards (the release manifest keeps them).
 
     `quality` may hold `checks_passed`, `checks_failed`, `quarantined_rows` and `conflicts`
     (see `quality_from_report`); anything missing shows as "—".
     """
     env = _environment()
     written = [_copy_stylesheet(release_dir)]
+    out = charts or ChartFiles(release_dir)
+    if out.release_dir != release_dir:
+        raise ValueError(f"charts are written to {out.release_dir}, not to the release {release_dir}")
     common = {
         "release_id": release_id,
         "updated": _release_date(release_id),
@@ -179,13 +208,13 @@ def write_catalog(
         "demo": demo,
     }
     provinces = _province_summaries(data)
-    dti_chart = _dti_overall_chart(release_dir, data.dti_ranks)
-    indicator_charts = _indicator_charts(release_dir, data.latest_indicator_figures, data.indicators)
+    dti_chart = _dti_overall_chart(out, data.dti_ranks)
+    indicator_charts = _indicator_charts(out, data.latest_indicator_figures, data.indicators)
     written += [
         release_dir / c for chart in (dti_chart, *indicator_charts) if chart for c in (chart.svg, chart.csv)
     ]
     series_by_page = {
-        p["page"]: _series_charts(release_dir, p, data.indicator_series, data.indicators) for p in provinces
+        p["page"]: _series_charts(out, p, data.indicator_series, data.indicators) for p in provinces
     }
     series_listing = [{**s, "province": p} for p in provinces for s in series_by_page[p["page"]]]
     written += [release_dir / c for s in series_listing for c in (s["chart"].svg, s["chart"].csv)]
@@ -221,7 +250,7 @@ def write_catalog(
         page(f"datasets/{dataset['name']}.html", "dataset.html", dataset=dataset, open_data_db=OPEN_DATA_DB)
     page("provinces/index.html", "provinces.html", provinces=provinces)
     for province in provinces:
-        chart = _pillar_chart(release_dir, province, data.dti_ranks)
+        chart = _pillar_chart(out, province, data.dti_ranks)
         if chart:
             written += [release_dir / chart.svg, release_dir / chart.csv]
         series = series_by_page[province["page"]]
@@ -454,7 +483,7 @@ def consensus_ranks(ranks: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     return chosen.join(reported, on=list(keys)).drop("votes", "latest").sort(list(keys))
 
 
-def _dti_overall_chart(release_dir: Path, dti: pl.DataFrame) -> Chart | None:
+def _dti_overall_chart(out: ChartFiles, dti: pl.DataFrame) -> Chart | None:
     """Overall rank over editions, one labelled line per province ranked in two editions or more
     of one ranking (a single rank is no trend, and fewer lines stay tellable apart); one panel per
     ranking, because ranks among the 63 former provinces and among the 34 merged ones are not on one
@@ -496,7 +525,7 @@ def _dti_overall_chart(release_dir: Path, dti: pl.DataFrame) -> Chart | None:
         "reports",
     )
     title = "Thứ hạng DTI tổng thể / Overall DTI rank"
-    return _render(release_dir, "dti_overall", {"hconcat": panels}, data, title, alt)
+    return _render(out, "dti_overall", {"hconcat": panels}, data, title, alt)
 
 
 def _rank_panel(points: pl.DataFrame, out_of: int) -> dict[str, Any]:
@@ -535,7 +564,7 @@ def _rank_panel(points: pl.DataFrame, out_of: int) -> dict[str, Any]:
     }
 
 
-def _pillar_chart(release_dir: Path, province: dict[str, Any], dti: pl.DataFrame) -> Chart | None:
+def _pillar_chart(out: ChartFiles, province: dict[str, Any], dti: pl.DataFrame) -> Chart | None:
     """The pillar ranks of a province page's latest ranking (edition, and table of 63 or 34) that
     states more than one pillar; the axis is out of that table's number of provinces."""
     page = province["page"]
@@ -573,7 +602,7 @@ def _pillar_chart(release_dir: Path, province: dict[str, Any], dti: pl.DataFrame
     title = (
         f"Hồ sơ trụ cột DTI {edition} (trên {out_of} tỉnh) / DTI pillar profile {edition} (out of {out_of})"
     )
-    return _render(release_dir, f"pillars_{page}", spec, data, title, alt)
+    return _render(out, f"pillars_{page}", spec, data, title, alt)
 
 
 def _pillar_spec(points: pl.DataFrame, edition: int, out_of: int) -> dict[str, Any]:
@@ -601,7 +630,7 @@ def _pillar_spec(points: pl.DataFrame, edition: int, out_of: int) -> dict[str, A
     }
 
 
-def _indicator_charts(release_dir: Path, metrics: pl.DataFrame, indicators: pl.DataFrame) -> list[Chart]:
+def _indicator_charts(out: ChartFiles, metrics: pl.DataFrame, indicators: pl.DataFrame) -> list[Chart]:
     """A bar chart per indicator reported by enough provinces: each province's latest figure."""
     coded = metrics.filter(pl.col("indicator_code").is_not_null() & pl.col("province_code").is_not_null())
     reach = coded.group_by("indicator_code").agg(pl.col("page").n_unique().alias("provinces"))
@@ -612,14 +641,12 @@ def _indicator_charts(release_dir: Path, metrics: pl.DataFrame, indicators: pl.D
     )
     labels = {row["indicator_code"]: row for row in indicators.to_dicts()}
     return [
-        _indicator_chart(release_dir, code, coded.filter(pl.col("indicator_code") == code), labels.get(code))
+        _indicator_chart(out, code, coded.filter(pl.col("indicator_code") == code), labels.get(code))
         for code in chosen
     ]
 
 
-def _indicator_chart(
-    release_dir: Path, code: str, facts: pl.DataFrame, label: dict[str, Any] | None
-) -> Chart:
+def _indicator_chart(out: ChartFiles, code: str, facts: pl.DataFrame, label: dict[str, Any] | None) -> Chart:
     latest = facts.sort(["document_date", "value"], descending=True, nulls_last=True).unique(
         "page", keep="first", maintain_order=True
     )
@@ -659,11 +686,11 @@ def _indicator_chart(
         f"Biểu đồ cột: {vi} ({unit}) theo tỉnh, số liệu mới nhất của {data.height} tỉnh. "
         f"{en} by province, latest figure of {data.height} provinces; the data is in the table below."
     )
-    return _render(release_dir, f"indicator_{code}", spec, data, f"{vi} / {en}", alt)
+    return _render(out, f"indicator_{code}", spec, data, f"{vi} / {en}", alt)
 
 
 def _series_charts(
-    release_dir: Path, province: dict[str, Any], series: pl.DataFrame, indicators: pl.DataFrame
+    out: ChartFiles, province: dict[str, Any], series: pl.DataFrame, indicators: pl.DataFrame
 ) -> list[dict[str, Any]]:
     """A province page's indicator series charts: results over time as a line per level of
     government, targets as hollow diamonds at their deadline, never joined to the results. Only
@@ -694,7 +721,7 @@ def _series_charts(
             "targets": targets,
             "disagreements": disagreements,
             "chart": _series_chart(
-                release_dir, province, code, points.filter(pl.col("indicator_code") == code), labels.get(code)
+                out, province, code, points.filter(pl.col("indicator_code") == code), labels.get(code)
             ),
         }
         for code, n, results, targets, disagreements in reach.iter_rows()
@@ -702,7 +729,7 @@ def _series_charts(
 
 
 def _series_chart(
-    release_dir: Path, province: dict[str, Any], code: str, points: pl.DataFrame, label: dict[str, Any] | None
+    out: ChartFiles, province: dict[str, Any], code: str, points: pl.DataFrame, label: dict[str, Any] | None
 ) -> Chart:
     level_names = {k: f"{vi} / {en}" for k, (vi, en) in LEVELS.items()}
     data = points.sort("is_target", "admin_level", "period_end", nulls_last=False).select(
@@ -783,7 +810,7 @@ def _series_chart(
         f"{targets.height} targets as hollow diamonds at their deadline; the data is in the table below."
     )
     title = f"{vi} — {province['name']} / {en}"
-    return _render(release_dir, f"series_{province['page']}_{code}", spec, data, title, alt)
+    return _render(out, f"series_{province['page']}_{code}", spec, data, title, alt)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -793,15 +820,26 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _render(
-    release_dir: Path, slug: str, spec: dict[str, Any], data: pl.DataFrame, title: str, alt: str
+    out: ChartFiles, slug: str, spec: dict[str, Any], data: pl.DataFrame, title: str, alt: str
 ) -> Chart:
-    """Render a Vega-Lite spec to SVG offline and write it with its data as CSV under charts/."""
-    svg = vl_convert.vegalite_to_svg(
-        {**spec, "config": CHART_CONFIG}, allowed_base_urls=[], format_locale=VI_NUMBERS
-    )
-    folder = release_dir / "charts"
+    """Render a Vega-Lite spec to SVG offline (or reuse the previous release's SVG of the same key)
+    and write it with its data as CSV under charts/."""
+    full_spec = {**spec, "config": CHART_CONFIG}
+    key = _chart_key(full_spec)
+    folder = out.release_dir / "charts"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{slug}.svg").write_text(svg, encoding="utf-8")
+    target = folder / f"{slug}.svg"
+    if (
+        out.previous is not None
+        and out.previous_keys.get(slug) == key
+        and _link(out.previous / "charts" / f"{slug}.svg", target)
+    ):
+        svg = target.read_text(encoding="utf-8")
+        out.reused += 1
+    else:
+        svg = vl_convert.vegalite_to_svg(full_spec, allowed_base_urls=[], format_locale=VI_NUMBERS)
+        target.write_text(svg, encoding="utf-8")
+    out.keys[slug] = key
     data.write_csv(folder / f"{slug}.csv")
     width, height = _svg_size(svg)
     return Chart(
@@ -814,6 +852,23 @@ def _render(
         headers=tuple(data.columns),
         rows=tuple(data.rows()),
     )
+
+
+def _chart_key(spec: dict[str, Any]) -> str:
+    """What shapes a chart's SVG: its full spec (data included), the locale and the renderer."""
+    text = json.dumps([spec, VI_NUMBERS, RENDERER], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Hard-link `source` as `target` (a copy where links are not possible); False if it is gone."""
+    if not source.is_file():
+        return False
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+    return True
 
 
 def _svg_size(svg: str) -> tuple[int, int]:

@@ -22,7 +22,7 @@ import polars as pl
 
 from cds.failpoints import failpoint
 from expectations.contracts import Contract, load_contracts
-from warehouse.catalog import quality_from_report, read_catalog_data, write_catalog
+from warehouse.catalog import ChartFiles, quality_from_report, read_catalog_data, write_catalog
 from warehouse.corrections import corrections_version
 from warehouse.database import query_frame, query_row
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
@@ -87,14 +87,7 @@ def read_published_table(
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
     results, not every evidence sentence, and this keeps its memory flat), and optionally only
     the rows where some extra boolean column is false."""
-    query = published_query(table, schema)
-    if extra_columns or values_of is not None:
-        names = query_frame(con, f"select * from ({query}) limit 0").columns
-        kept = [
-            f'published."{c}"' if values_of is None or c in values_of else f'null as "{c}"' for c in names
-        ]
-        computed = [f'({sql}) as "{name}"' for name, sql in (extra_columns or {}).items()]
-        query = f"select {', '.join(kept + computed)} from ({query}) as published"
+    query = published_table_query(con, table, schema, extra_columns, values_of=values_of)
     if staged_only:
         query = f"select * from ({query}) where doc_id in (select doc_id from staging.documents)"
     if failing_only and extra_columns:
@@ -103,31 +96,64 @@ def read_published_table(
     return query_frame(con, query)
 
 
+def published_table_query(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    schema: str,
+    extra_columns: dict[str, str] | None = None,
+    *,
+    values_of: Collection[str] | None = None,
+    hidden: str | None = None,
+) -> str:
+    """The SELECT behind `read_published_table`: the table's columns (values only of `values_of`
+    when given), the extra computed columns, and with `hidden` a boolean column `cds_new_row`
+    computed by that trusted SQL expression (over the row as `published`)."""
+    query = published_query(table, schema)
+    if not (extra_columns or values_of is not None or hidden):
+        return query
+    names = query_frame(con, f"select * from ({query}) limit 0").columns
+    kept = [f'published."{c}"' if values_of is None or c in values_of else f'null as "{c}"' for c in names]
+    computed = [f'({sql}) as "{name}"' for name, sql in (extra_columns or {}).items()]
+    flag = [f"({hidden}) as cds_new_row"] if hidden else []
+    return f"select {', '.join(kept + computed + flag)} from ({query}) as published"
+
+
 def published_query(table: str, schema: str) -> str:
     """The SELECT that builds one open-data table from `schema` ('core' or 'audit')."""
     return render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
 
 
 def write_release(
-    con: duckdb.DuckDBPyConnection, public_dir: Path, keep: int, quality: QualityReport | None = None
+    con: duckdb.DuckDBPyConnection,
+    public_dir: Path,
+    keep: int,
+    quality: QualityReport | None = None,
+    *,
+    release_id: str | None = None,
 ) -> Release:
     """Write every published table from core as a new release and make it `latest`.
 
     The tables go from DuckDB straight to their CSV and Parquet files (COPY), and everything
-    after that reads those files, so publishing holds no table in Python memory.
+    after that reads those files, so publishing holds no table in Python memory. What did not
+    change since the latest release is taken from it instead of made again: a table whose CSV
+    has the same SHA-256 is hard-linked with its Parquet file, and a chart whose inputs have the
+    same key is hard-linked instead of rendered (see `ChartFiles`). The files are those a release
+    written from nothing would hold. `release_id` (a UTC timestamp by default) names the release.
     """
     releases = public_dir / "releases"
     _remove_partial_releases(releases)
-    release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    release_id = release_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     final = releases / release_id
     staging = releases / f".{release_id}.partial"
     latest = public_dir / "latest"
     previous = latest.resolve() if latest.exists() else None
+    before = read_manifest(previous) if previous is not None else {}
     staging.mkdir(parents=True)
     try:
-        counts = _write_tables(con, staging)
-        fingerprint = _fingerprint(staging)
-        if previous is not None and read_manifest(previous).get("fingerprint") == fingerprint:
+        tables = _write_tables(con, staging, previous, before.get("tables") or {})
+        counts = {name: table["rows"] for name, table in tables.items()}
+        fingerprint = _fingerprint(tables)
+        if previous is not None and before.get("fingerprint") == fingerprint:
             shutil.rmtree(staging)
             return Release(previous.name, previous, counts, created=False)
         contracts = load_contracts()
@@ -137,19 +163,24 @@ def write_release(
         (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
         write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
         keys = {name: contract.primary_key for name, contract in contracts.items()}
-        write_changelog(staging, changelog_entry(release_id, staging, counts, keys, previous), previous)
+        reused = {name for name, table in tables.items() if table.get("reused")}
+        entry = changelog_entry(release_id, staging, counts, keys, previous, unchanged=reused)
+        write_changelog(staging, entry, previous)
         if quality is not None:
             write_quality_report(staging, quality)
         catalog_quality = quality_from_report(quality) if quality else None
         with duckdb.connect(str(staging / OPEN_DATA_DB), read_only=True) as db:
             catalog = read_catalog_data(db)
-        write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo)
+        charts = ChartFiles(staging, previous, dict(before.get("chart_inputs") or {}))
+        write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
         manifest = {
             "release_id": release_id,
             "fingerprint": fingerprint,
             "core_version": core_version(con),
             "corrections_version": corrections_version(con),
             "row_counts": counts,
+            "tables": {name: {k: t[k] for k in ("rows", "csv_sha256")} for name, t in tables.items()},
+            "chart_inputs": dict(sorted(charts.keys.items())),
         }
         (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
         failpoint("release.writing")
@@ -230,17 +261,54 @@ def _allowed_table(table: str) -> str:
     return table
 
 
-def _write_tables(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
-    """Each published table as CSV and Parquet (zstd), written by DuckDB; rows per table."""
-    counts = {}
+def _write_tables(
+    con: duckdb.DuckDBPyConnection, folder: Path, previous: Path | None, before: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Each published table as CSV and Parquet (zstd), written by DuckDB: per table its rows, the
+    SHA-256 of its CSV, and whether the files are the previous release's (`before`: its manifest's
+    tables), hard-linked because the CSV came out byte-identical."""
+    tables: dict[str, dict[str, Any]] = {}
     for name in PUBLISHED_TABLES:
         # Built once into a temporary table (DuckDB spills it past its memory cap), written twice.
         con.execute(f"create or replace temp table release_table as {published_query(name, 'corrected')}")
-        csv, parquet = _sql_path(folder / f"{name}.csv"), _sql_path(folder / f"{name}.parquet")
-        counts[name] = int(query_row(con, f"copy release_table to '{csv}' {CSV_COPY_OPTIONS}")[0])
-        con.execute(f"copy release_table to '{parquet}' (format parquet, compression zstd)")
+        csv, parquet = folder / f"{name}.csv", folder / f"{name}.parquet"
+        rows = int(query_row(con, f"copy release_table to '{_sql_path(csv)}' {CSV_COPY_OPTIONS}")[0])
+        digest = _file_sha256(csv)
+        old = before.get(name) or {}
+        reused = previous is not None and old.get("csv_sha256") == digest and old.get("rows") == rows
+        if reused and previous is not None and _reuse(previous, folder, name):
+            tables[name] = {"rows": rows, "csv_sha256": digest, "reused": True}
+            continue
+        con.execute(f"copy release_table to '{_sql_path(parquet)}' (format parquet, compression zstd)")
+        tables[name] = {"rows": rows, "csv_sha256": digest, "reused": False}
     con.execute("drop table release_table")
-    return counts
+    return tables
+
+
+def _reuse(previous: Path, folder: Path, name: str) -> bool:
+    """Put the previous release's CSV and Parquet files of a table in `folder` (hard links, or
+    copies where linking fails); False, with nothing changed, when the previous files are gone."""
+    sources = [previous / f"{name}.{kind}" for kind in ("csv", "parquet")]
+    if not all(source.is_file() for source in sources):
+        return False
+    for source in sources:
+        target = folder / source.name
+        linked = folder / f".{source.name}.linking"
+        linked.unlink(missing_ok=True)
+        try:
+            os.link(source, linked)
+        except OSError:
+            shutil.copyfile(source, linked)
+        os.replace(linked, target)
+    return True
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(FINGERPRINT_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _sql_path(path: Path) -> str:
@@ -273,16 +341,12 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _fingerprint(folder: Path) -> str:
-    """SHA-256 over each table's name and CSV bytes, in PUBLISHED_TABLES order: equal content,
-    equal fingerprint, so an unchanged warehouse publishes nothing new."""
-    digest = hashlib.sha256()
-    for name in PUBLISHED_TABLES:
-        digest.update(name.encode())
-        with (folder / f"{name}.csv").open("rb") as csv:
-            while chunk := csv.read(FINGERPRINT_CHUNK):
-                digest.update(chunk)
-    return digest.hexdigest()
+def _fingerprint(tables: dict[str, dict[str, Any]]) -> str:
+    """SHA-256 over each table's name and the SHA-256 of its CSV, in PUBLISHED_TABLES order: equal
+    content, equal fingerprint, so an unchanged warehouse publishes nothing new; a reused table's
+    digest comes with it, so its bytes are read once."""
+    lines = "".join(f"{name}\t{tables[name]['csv_sha256']}\n" for name in PUBLISHED_TABLES)
+    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 def read_manifest(release: Path) -> dict[str, Any]:

@@ -4,6 +4,7 @@ report of the gate that let it through."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,15 +66,20 @@ def changelog_entry(
     counts: dict[str, int],
     keys: dict[str, list[str]],
     previous: Path | None,
+    *,
+    unchanged: Collection[str] = (),
 ) -> str:
     """Rows added and removed per table against the previous release, by each table's key,
-    compared between the two releases' Parquet files by DuckDB."""
+    compared between the two releases' Parquet files by DuckDB; `unchanged` tables (files equal
+    to the previous release's) add and remove nothing, without reading them."""
     lines = [f"## {release_id}", "", "| table | rows | added | removed |", "|---|---:|---:|---:|"]
     with duckdb.connect() as db:
         for name, rows in counts.items():
             before = previous / f"{name}.parquet" if previous else None
             if before is None or not before.exists():
                 added, removed = rows, 0
+            elif name in unchanged:
+                added, removed = 0, 0
             else:
                 added, removed = _diff(db, folder / f"{name}.parquet", before, keys[name])
             lines.append(f"| {name} | {rows} | {added} | {removed} |")
