@@ -207,7 +207,13 @@ def publish_release(settings: Settings, gate: GateResult) -> Release:
         raise ValueError(f"refusing to publish: {gate.summary()}")
     with connect(settings.warehouse_path) as con:
         merge_staging_into_core(con)
-        release = write_release(con, settings.public_dir, settings.keep_releases, gate.report())
+        release = write_release(
+            con,
+            settings.public_dir,
+            settings.keep_releases,
+            gate.report(),
+            chart_processes=settings.chart_processes,
+        )
         if release.created:
             record_release(con, release)
         return release

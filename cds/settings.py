@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     warehouse_path: Path = Field(Path("warehouse/cds.duckdb"), description="The DuckDB warehouse file.")
     public_dir: Path = Field(Path("public"), description="Where open-data releases are published.")
     keep_releases: int = Field(5, ge=1, description="How many releases to keep under public/releases.")
+    chart_processes: int = Field(
+        2, ge=0, description="Processes rendering a release's catalog charts (0: in the publishing process)."
+    )
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Larger input files are refused.")
     ingest_batch_size: int = Field(
         2000, ge=1, description="Files read and loaded per ingest transaction (bounds ingest memory)."

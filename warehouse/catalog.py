@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from importlib.metadata import version
@@ -22,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
-import vl_convert
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from expectations.contracts import Contract
+from warehouse.chart_render import VI_NUMBERS, render_svg, svg_size
 from warehouse.database import query_frame
 from warehouse.datapackage import LICENSE
 from warehouse.sql import read_sql
@@ -85,7 +86,6 @@ CHART_CONFIG = {
     "title": {"fontSize": 14},
     "text": {"fontSize": 12},
 }
-VI_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}  # d3-format
 # Dark enough for text on white (labels take the line's colour); repeats are told apart by label.
 LINE_COLOURS = (
     "#1b5e9e",
@@ -105,16 +105,27 @@ RENDERER = f"vl-convert-python {version('vl-convert-python')}"  # part of every 
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """A rendered chart with the data behind it, both as files relative to the release root."""
+    """A rendered chart with the data behind it, both as files relative to the release root. The
+    size comes from the SVG, which may still be rendering in another process until it is read."""
 
     svg: str
     csv: str
     title: str
     alt: str
-    width: int
-    height: int
+    size: Future[tuple[int, int]] | tuple[int, int]
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+
+    @property
+    def width(self) -> int:
+        return self._size()[0]
+
+    @property
+    def height(self) -> int:
+        return self._size()[1]
+
+    def _size(self) -> tuple[int, int]:
+        return self.size.result() if isinstance(self.size, Future) else self.size
 
 
 @dataclass(slots=True)
@@ -133,6 +144,13 @@ class ChartFiles:
     previous_keys: dict[str, str] = field(default_factory=dict)  # slug → key, previous release
     keys: dict[str, str] = field(default_factory=dict)  # slug → key, this release
     reused: int = 0
+    pool: Executor | None = None  # renders the SVGs in other processes when given
+    pending: list[Future[tuple[int, int]]] = field(default_factory=list)
+
+    def wait(self) -> None:
+        """Every SVG on disk (a failed rendering raises here)."""
+        for rendering in self.pending:
+            rendering.result()
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +291,7 @@ def write_catalog(
         conflicts_file=_quality_file(release_dir, SERIES_CONFLICTS_FINDING),
         max_per_page=MAX_SERIES_CHARTS_PER_PAGE,
     )
+    out.wait()
     return written
 
 
@@ -822,8 +841,8 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def _render(
     out: ChartFiles, slug: str, spec: dict[str, Any], data: pl.DataFrame, title: str, alt: str
 ) -> Chart:
-    """Render a Vega-Lite spec to SVG offline (or reuse the previous release's SVG of the same key)
-    and write it with its data as CSV under charts/."""
+    """Render a Vega-Lite spec to SVG offline (in `out.pool` when given; or reuse the previous
+    release's SVG of the same key) and write it with its data as CSV under charts/."""
     full_spec = {**spec, "config": CHART_CONFIG}
     key = _chart_key(full_spec)
     folder = out.release_dir / "charts"
@@ -834,21 +853,21 @@ def _render(
         and out.previous_keys.get(slug) == key
         and _link(out.previous / "charts" / f"{slug}.svg", target)
     ):
-        svg = target.read_text(encoding="utf-8")
+        size: Future[tuple[int, int]] | tuple[int, int] = svg_size(target.read_text(encoding="utf-8"))
         out.reused += 1
+    elif out.pool is not None:
+        size = out.pool.submit(render_svg, full_spec, str(target))
+        out.pending.append(size)
     else:
-        svg = vl_convert.vegalite_to_svg(full_spec, allowed_base_urls=[], format_locale=VI_NUMBERS)
-        target.write_text(svg, encoding="utf-8")
+        size = render_svg(full_spec, str(target))
     out.keys[slug] = key
     data.write_csv(folder / f"{slug}.csv")
-    width, height = _svg_size(svg)
     return Chart(
         svg=f"charts/{slug}.svg",
         csv=f"charts/{slug}.csv",
         title=title,
         alt=alt,
-        width=width,
-        height=height,
+        size=size,
         headers=tuple(data.columns),
         rows=tuple(data.rows()),
     )
@@ -869,8 +888,3 @@ def _link(source: Path, target: Path) -> bool:
     except OSError:
         shutil.copyfile(source, target)
     return True
-
-
-def _svg_size(svg: str) -> tuple[int, int]:
-    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
-    return (round(float(found[1])), round(float(found[2]))) if found else (600, 400)

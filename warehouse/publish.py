@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +26,7 @@ import polars as pl
 from cds.failpoints import failpoint
 from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import ChartFiles, quality_from_report, read_catalog_data, write_catalog
+from warehouse.chart_render import warm_up
 from warehouse.corrections import corrections_version
 from warehouse.database import query_frame, query_row
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
@@ -130,6 +134,7 @@ def write_release(
     quality: QualityReport | None = None,
     *,
     release_id: str | None = None,
+    chart_processes: int = 0,
 ) -> Release:
     """Write every published table from core as a new release and make it `latest`.
 
@@ -139,6 +144,8 @@ def write_release(
     has the same SHA-256 is hard-linked with its Parquet file, and a chart whose inputs have the
     same key is hard-linked instead of rendered (see `ChartFiles`). The files are those a release
     written from nothing would hold. `release_id` (a UTC timestamp by default) names the release.
+    With `chart_processes`, the charts to render are rendered by that many processes, started
+    with the release so that they are ready when the catalog is written, while its pages are.
     """
     releases = public_dir / "releases"
     _remove_partial_releases(releases)
@@ -150,47 +157,63 @@ def write_release(
     before = read_manifest(previous) if previous is not None else {}
     staging.mkdir(parents=True)
     try:
-        tables = _write_tables(con, staging, previous, before.get("tables") or {})
-        counts = {name: table["rows"] for name, table in tables.items()}
-        fingerprint = _fingerprint(tables)
-        if previous is not None and before.get("fingerprint") == fingerprint:
-            shutil.rmtree(staging)
-            return Release(previous.name, previous, counts, created=False)
-        contracts = load_contracts()
-        _write_open_data_db(staging, contracts)
-        demo = built_from_sample_corpus(con)  # the bundled, fictional corpus: labelled as demo data
-        descriptor = datapackage_descriptor(contracts, release_id, demo=demo)
-        (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
-        write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
-        keys = {name: contract.primary_key for name, contract in contracts.items()}
-        reused = {name for name, table in tables.items() if table.get("reused")}
-        entry = changelog_entry(release_id, staging, counts, keys, previous, unchanged=reused)
-        write_changelog(staging, entry, previous)
-        if quality is not None:
-            write_quality_report(staging, quality)
-        catalog_quality = quality_from_report(quality) if quality else None
-        with duckdb.connect(str(staging / OPEN_DATA_DB), read_only=True) as db:
-            catalog = read_catalog_data(db)
-        charts = ChartFiles(staging, previous, dict(before.get("chart_inputs") or {}))
-        write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
-        manifest = {
-            "release_id": release_id,
-            "fingerprint": fingerprint,
-            "core_version": core_version(con),
-            "corrections_version": corrections_version(con),
-            "row_counts": counts,
-            "tables": {name: {k: t[k] for k in ("rows", "csv_sha256")} for name, t in tables.items()},
-            "chart_inputs": dict(sorted(charts.keys.items())),
-        }
-        (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
-        failpoint("release.writing")
-        staging.rename(final)
+        with chart_pool(chart_processes) as pool:
+            tables = _write_tables(con, staging, previous, before.get("tables") or {})
+            counts = {name: table["rows"] for name, table in tables.items()}
+            fingerprint = _fingerprint(tables)
+            if previous is not None and before.get("fingerprint") == fingerprint:
+                shutil.rmtree(staging)
+                return Release(previous.name, previous, counts, created=False)
+            contracts = load_contracts()
+            _write_open_data_db(staging, contracts)
+            demo = built_from_sample_corpus(con)  # the bundled, fictional corpus: labelled as demo data
+            descriptor = datapackage_descriptor(contracts, release_id, demo=demo)
+            (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
+            write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
+            keys = {name: contract.primary_key for name, contract in contracts.items()}
+            reused = {name for name, table in tables.items() if table.get("reused")}
+            entry = changelog_entry(release_id, staging, counts, keys, previous, unchanged=reused)
+            write_changelog(staging, entry, previous)
+            if quality is not None:
+                write_quality_report(staging, quality)
+            catalog_quality = quality_from_report(quality) if quality else None
+            with duckdb.connect(str(staging / OPEN_DATA_DB), read_only=True) as db:
+                catalog = read_catalog_data(db)
+            charts = ChartFiles(staging, previous, dict(before.get("chart_inputs") or {}), pool=pool)
+            write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
+            manifest = {
+                "release_id": release_id,
+                "fingerprint": fingerprint,
+                "core_version": core_version(con),
+                "corrections_version": corrections_version(con),
+                "row_counts": counts,
+                "tables": {name: {k: t[k] for k in ("rows", "csv_sha256")} for name, t in tables.items()},
+                "chart_inputs": dict(sorted(charts.keys.items())),
+            }
+            (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
+            failpoint("release.writing")
+            staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     switch_latest(public_dir, final)
     prune_releases(releases, keep)
     return Release(release_id, final, counts, created=True)
+
+
+@contextmanager
+def chart_pool(processes: int) -> Iterator[Executor | None]:
+    """Processes that render charts (None for 0), each importing its renderer from the start."""
+    if processes < 1:
+        yield None
+        return
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for _ in range(processes):
+            pool.submit(warm_up)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def record_release(con: duckdb.DuckDBPyConnection, release: Release) -> None:
