@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from datetime import date
 
 import duckdb
 
@@ -12,6 +14,7 @@ from cds.settings import Settings
 from tests.conftest import REPORT_TEXT, hand_extraction, table_counts, write_report
 from transforms.frames import to_fact_frames
 from warehouse.database import connect, query_row
+from warehouse.load import document_texts
 
 STAGED = ("documents", "dti_ranks", "metrics")
 
@@ -160,3 +163,35 @@ def test_a_second_writer_process_gets_a_clear_error(settings: Settings) -> None:
     assert result.returncode != 0
     assert "WarehouseBusyError" in result.stderr
     assert "in use by another process" in result.stderr
+
+
+def test_wave_texts_carry_the_published_date_of_the_current_documents_view(settings: Settings) -> None:
+    """document_texts works the date out over the wanted documents' paths only; it must give what
+    raw.current_documents (every file version) gives, with changed files and copies under two names."""
+    dated = {"url": "https://example.gov.vn/tin/a", "published_date": "2024-03-05"}
+    write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    (settings.source_dir / "a.meta.json").write_text(json.dumps(dated), encoding="utf-8")
+    write_report(settings.source_dir, "b/copy-of-a.txt", REPORT_TEXT)
+    write_report(settings.source_dir, "c.txt", REPORT_TEXT + " Bản cũ.")
+    (settings.source_dir / "c.meta.json").write_text(
+        json.dumps({**dated, "published_date": "2023-06-01"}), encoding="utf-8"
+    )
+    pipeline.prepare_warehouse(settings)
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    write_report(settings.source_dir, "c.txt", REPORT_TEXT + " Bản mới.")  # c.txt's old version is replaced
+    (settings.source_dir / "c.meta.json").write_text(
+        json.dumps({**dated, "published_date": "2025-01-02"}), encoding="utf-8"
+    )
+    write_report(settings.source_dir, "d.txt", REPORT_TEXT + " Bản cũ.")  # the old text, now under d.txt
+    pipeline.ingest_source(settings, settings.source_dir, "run-2")
+
+    with connect(settings.warehouse_path) as con:
+        every = [row[0] for row in con.execute("select doc_id from raw.documents order by doc_id").fetchall()]
+        through_view = con.execute(
+            "select d.doc_id, d.text, c.published_date from raw.documents as d "
+            "left join raw.current_documents as c using (doc_id) order by d.doc_id"
+        ).fetchall()
+        for wanted in (every, every[:1], every[1:]):
+            assert document_texts(con, wanted).rows() == [row for row in through_view if row[0] in wanted]
+    # the old text is current only as d.txt, which has no date: c.txt's old version must not lend it one
+    assert sorted(row[2] for row in through_view if row[2]) == [date(2024, 3, 5), date(2025, 1, 2)]
