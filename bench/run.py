@@ -543,6 +543,15 @@ def large_build_rows(points: dict[int, dict[str, Any]]) -> list[Row]:
     if recorded is None:
         return []
     n, build = recorded["n"], recorded["build"]
+    if "failed" in build:
+        return [
+            (
+                f"full build N={n:,}",
+                f"failed: {build['failed']} ({recorded['date']})",
+                "≤ 45 min, ≤ 3 GB",
+                "MISSED",
+            )
+        ]
     total = build["total_s"]
     value = (
         f"{total / 60:.1f} min, peak {build['peak_rss_mb']:,.0f} MB "
@@ -576,7 +585,10 @@ def archive_build(work: Path, n: int, seed: int) -> None:
     source = corpus(work, f"n{n}", n, seed)
     record["corpus_s"] = time.perf_counter() - began
     print(f"corpus: {n:,} reports in {source} ({record['corpus_s']:.0f} s); full build…", file=sys.stderr)
-    record["build"] = build(source, work / f"n{n}" / "state")
+    try:
+        record["build"] = build(source, work / f"n{n}" / "state")
+    except RuntimeError as failure:  # recorded too: a build that cannot finish is a result
+        record["build"] = {"failed": str(failure).strip().splitlines()[-1][:200]}
     record["bench_wall_s"] = time.perf_counter() - began
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{record['date']}-build-{n}.json"
