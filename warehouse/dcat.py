@@ -43,7 +43,6 @@ KEYWORDS = (
     ("dữ liệu mở", "vi"),
     ("open data", "en"),
 )
-CHUNK = 1 << 20
 
 
 def write_dcat(folder: Path, contracts: dict[str, Contract], release_id: str) -> Path:
@@ -181,8 +180,5 @@ def _datetime(moment: datetime) -> dict[str, str]:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(file, "sha256").hexdigest()

@@ -58,7 +58,6 @@ SCHEMAS = frozenset({"core", "audit", "corrected"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
 CSV_COPY_OPTIONS = "(header)"  # readers write query results with the same options (warehouse/open_data.py)
-FINGERPRINT_CHUNK = 1 << 20
 ENTRY_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="0; url=latest/index.html">
@@ -327,11 +326,8 @@ def _reuse(previous: Path, folder: Path, name: str) -> bool:
 
 
 def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        while chunk := stream.read(FINGERPRINT_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def _sql_path(path: Path) -> str:
