@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,6 +60,21 @@ def table_counts(settings: Settings) -> dict[str, int]:
 
     with connect(settings.warehouse_path, read_only=True) as con:
         return {t: int(query_row(con, f"select count(*) from {t}")[0]) for t in WAREHOUSE_TABLES}
+
+
+def start_cds_run(env: dict[str, str], log: Path, **popen: Any) -> subprocess.Popen[str]:
+    """`cds run` in the background, its output in `log`: a file, not a pipe, so a run that prints
+    much, waits on another, or leaves orphans holding the output open can never block on its reader."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "cds.cli", "run"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            **popen,
+        )
 
 
 def cli_env(settings: Settings, prefect_home: Path, **extra: str) -> dict[str, str]:

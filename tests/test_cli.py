@@ -12,7 +12,7 @@ import pytest
 
 from cds.settings import Settings
 from cds.sources import list_report_files
-from tests.conftest import REPORT_TEXT, cli_env, write_report
+from tests.conftest import REPORT_TEXT, cli_env, start_cds_run, write_report
 from tests.warehouse.test_load import build
 
 CONTRACT_KEYS = {
@@ -281,15 +281,8 @@ def test_status_shows_a_run_in_progress_without_waiting_for_it(settings: Setting
 
     shutil.copytree(SAMPLES_DIR, settings.source_dir, dirs_exist_ok=True)
     env = cli_env(settings, tmp_path / "prefect")
-    log = tmp_path / "run.log"  # a file, not a pipe: a run that says much must never block on it
-    with log.open("w") as output:
-        run = subprocess.Popen(
-            [sys.executable, "-m", "cds.cli", "run"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    log = tmp_path / "run.log"
+    run = start_cds_run(env, log)
     # (seconds `cds status` took, seconds `cds --version` took just before, what status said) while
     # the run went on. On an idle machine status answers in well under 2 s; on a shared, loaded one
     # every command's start-up is slower, so its answer is compared with a command that does nothing.

@@ -4,14 +4,12 @@ overlapping runs leave one consistent warehouse."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cds.settings import Settings, get_settings
-from tests.conftest import SAMPLES_DIR, cli_env
+from tests.conftest import SAMPLES_DIR, cli_env, start_cds_run
 from warehouse.database import connect
 from warehouse.publish import PUBLISHED_TABLES
 
@@ -49,25 +47,14 @@ def test_dask_runner_in_waves_publishes_byte_identical_tables(
     assert published_bytes(tmp_path / "dask" / "public") == threads
 
 
-def run_cds(settings: Settings, home: Path, output: Path) -> subprocess.Popen[str]:
-    """`cds run` in the background, its output in a file: a run that waits on a full pipe while the
-    other waits for its lock would hang both."""
-    env = cli_env(settings, home)
-    with output.open("w") as sink:
-        return subprocess.Popen(
-            [sys.executable, "-m", "cds.cli", "run"],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-
-
 def test_two_overlapping_runs_leave_one_consistent_warehouse(settings: Settings, tmp_path: Path) -> None:
     shutil.copytree(SAMPLES_DIR, settings.source_dir, dirs_exist_ok=True)
 
     logs = [tmp_path / f"run-{n}.log" for n in (1, 2)]
-    runs = [run_cds(settings, tmp_path / f"prefect-{n}", log) for n, log in zip((1, 2), logs, strict=True)]
+    runs = [
+        start_cds_run(cli_env(settings, tmp_path / f"prefect-{n}"), log)
+        for n, log in zip((1, 2), logs, strict=True)
+    ]
     for run in runs:
         run.wait(timeout=600)
     outputs = [log.read_text(errors="replace")[-4000:] for log in logs]

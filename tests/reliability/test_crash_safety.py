@@ -8,15 +8,13 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cds.failpoints import FAILPOINTS
 from cds.settings import Settings
-from tests.conftest import REPORT_TEXT, SAMPLES_DIR, cli_env, write_report
+from tests.conftest import REPORT_TEXT, SAMPLES_DIR, cli_env, start_cds_run, write_report
 from warehouse.database import connect
 
 pytestmark = pytest.mark.integration
@@ -40,20 +38,12 @@ def cds_run(settings: Settings, home: Path, failpoint: str | None = None) -> tup
     if failpoint:
         env["CDS_FAILPOINT"] = failpoint
     log = home / f"run-{failpoint or 'clean'}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as output:  # a file, not a pipe: orphans must not hold the reader open
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cds.cli", "run"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            code = process.wait(timeout=300)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+    process = start_cds_run(env, log, start_new_session=True)
+    try:
+        code = process.wait(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
     return code, log.read_text(encoding="utf-8", errors="replace")[-3000:]
 
 
