@@ -43,18 +43,22 @@ create table if not exists core.dim_person (
 );
 
 -- Fact tables share their staging shape (02_create_staging.sql is the one definition).
+-- fact_id is unique in each of them: the quality gate checks it over the state about to be merged
+-- (contracts' primary_key), before anything reaches core. No unique index backs it: DuckDB keeps
+-- such an index in memory whole, and at millions of facts merging into it outgrew the memory
+-- limit. Warehouses created with the index lose it here.
 create table if not exists core.fact_dti_rank as select * from staging.dti_ranks with no data;
-create unique index if not exists fact_dti_rank_pk on core.fact_dti_rank (fact_id);
+drop index if exists core.fact_dti_rank_pk;
 
 create table if not exists core.fact_metric as select * from staging.metrics with no data;
-create unique index if not exists fact_metric_pk on core.fact_metric (fact_id);
+drop index if exists core.fact_metric_pk;
 
 create table if not exists core.fact_person_role as
     select * exclude (person_name) from staging.person_roles with no data;
-create unique index if not exists fact_person_role_pk on core.fact_person_role (fact_id);
+drop index if exists core.fact_person_role_pk;
 
 create table if not exists core.fact_legal_ref as select * from staging.legal_refs with no data;
-create unique index if not exists fact_legal_ref_pk on core.fact_legal_ref (fact_id);
+drop index if exists core.fact_legal_ref_pk;
 
 -- Warehouses created before facts carried a confidence get the column (null: published as before).
 alter table core.fact_dti_rank add column if not exists confidence double;
