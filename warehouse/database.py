@@ -44,14 +44,8 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     """Open the warehouse; a locked file becomes a clear error instead of a stack trace."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    # DuckDB would take up to 80 % of the machine's memory beside the pipeline's own frames; a
-    # limit makes large joins and sorts spill to disk beside the warehouse instead.
-    config: dict[str, str | bool | int | float | list[str]] = {
-        "memory_limit": get_settings().duckdb_memory_limit,
-        "temp_directory": str(path.with_name(path.name + ".tmp")),
-    }
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config=config)
+        con = duckdb.connect(str(path), read_only=read_only, config=bounded_config(spill_directory_of(path)))
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusyError(
@@ -63,6 +57,37 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         yield con
     finally:
         con.close()
+
+
+def spill_directory_of(warehouse: Path) -> Path:
+    """Where DuckDB spills past its memory limit: beside the warehouse file, never in a release."""
+    return warehouse.with_name(warehouse.name + ".tmp")
+
+
+def bounded_config(spill_directory: Path) -> dict[str, str | bool | int | float | list[str]]:
+    """The memory limit every pipeline connection to DuckDB has. Without one DuckDB takes up to 80 %
+    of the machine's memory beside the pipeline's own frames; with it, large joins, sorts and
+    windows spill to `spill_directory` instead."""
+    return {"memory_limit": get_settings().duckdb_memory_limit, "temp_directory": str(spill_directory)}
+
+
+@contextmanager
+def bounded_connection(
+    path: Path | None = None, *, spill_directory: Path, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection under `bounded_config` to a file other than the warehouse (a release's
+    open-data file), or to a private in-memory database when `path` is None."""
+    target = ":memory:" if path is None else str(path)
+    con = duckdb.connect(target, read_only=read_only, config=bounded_config(spill_directory))
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def spill_directory(con: duckdb.DuckDBPyConnection) -> Path:
+    """The spill directory of an open warehouse connection, for the connections it opens besides."""
+    return Path(str(query_row(con, "select current_setting('temp_directory')")[0]))
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

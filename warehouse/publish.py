@@ -28,7 +28,7 @@ from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import ChartFiles, quality_from_report, read_catalog_data, write_catalog
 from warehouse.chart_render import warm_up
 from warehouse.corrections import corrections_version
-from warehouse.database import query_frame, query_row
+from warehouse.database import bounded_connection, query_frame, query_row, spill_directory
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
 from warehouse.dcat import write_dcat
 from warehouse.load import core_version
@@ -164,19 +164,22 @@ def write_release(
                 shutil.rmtree(staging)
                 return Release(previous.name, previous, counts, created=False)
             contracts = load_contracts()
-            _write_open_data_db(staging, contracts)
+            spill = spill_directory(con)
+            _write_open_data_db(staging, contracts, spill)
             demo = built_from_sample_corpus(con)  # the bundled, fictional corpus: labelled as demo data
             descriptor = datapackage_descriptor(contracts, release_id, demo=demo)
             (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
             write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
             keys = {name: contract.primary_key for name, contract in contracts.items()}
             reused = {name for name, table in tables.items() if table.get("reused")}
-            entry = changelog_entry(release_id, staging, counts, keys, previous, unchanged=reused)
+            entry = changelog_entry(
+                release_id, staging, counts, keys, previous, unchanged=reused, spill_directory=spill
+            )
             write_changelog(staging, entry, previous)
             if quality is not None:
                 write_quality_report(staging, quality)
             catalog_quality = quality_from_report(quality) if quality else None
-            with duckdb.connect(str(staging / OPEN_DATA_DB), read_only=True) as db:
+            with bounded_connection(staging / OPEN_DATA_DB, spill_directory=spill, read_only=True) as db:
                 catalog = read_catalog_data(db)
             charts = ChartFiles(staging, previous, dict(before.get("chart_inputs") or {}), pool=pool)
             write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
@@ -335,10 +338,10 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _write_open_data_db(folder: Path, contracts: dict[str, Contract]) -> None:
+def _write_open_data_db(folder: Path, contracts: dict[str, Contract], spill: Path) -> None:
     """A self-contained DuckDB file for analysts: one table per published Parquet file, each table
     and column commented from its contract (`duckdb_columns()` shows them), and a few views."""
-    with duckdb.connect(str(folder / OPEN_DATA_DB)) as db:
+    with bounded_connection(folder / OPEN_DATA_DB, spill_directory=spill) as db:
         for name in PUBLISHED_TABLES:  # names from PUBLISHED_TABLES, values bound
             db.execute(
                 f"create table {name} as select * from read_parquet(?)", [str(folder / f"{name}.parquet")]

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from expectations.data_docs import DATA_DOCS_DIR, write_data_docs
-from warehouse.database import query_frame
+from warehouse.database import bounded_connection, query_frame
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuiteValidationResult
@@ -68,12 +68,14 @@ def changelog_entry(
     previous: Path | None,
     *,
     unchanged: Collection[str] = (),
+    spill_directory: Path,
 ) -> str:
     """Rows added and removed per table against the previous release, by each table's key,
-    compared between the two releases' Parquet files by DuckDB; `unchanged` tables (files equal
-    to the previous release's) add and remove nothing, without reading them."""
+    compared between the two releases' Parquet files by DuckDB (under the warehouse's memory
+    limit, spilling to `spill_directory`); `unchanged` tables (files equal to the previous
+    release's) add and remove nothing, without reading them."""
     lines = [f"## {release_id}", "", "| table | rows | added | removed |", "|---|---:|---:|---:|"]
-    with duckdb.connect() as db:
+    with bounded_connection(spill_directory=spill_directory) as db:
         for name, rows in counts.items():
             before = previous / f"{name}.parquet" if previous else None
             if before is None or not before.exists():
