@@ -33,6 +33,8 @@ INDICATORS_CSV = resources.files("transforms.extract") / "data" / "indicators.cs
 # One copy of the DTI editions, shipped with the extractor that reads edition years from it.
 DTI_EDITIONS_CSV = Path(str(resources.files("transforms.extract") / "data" / "dti_editions.csv"))
 REFERENCE_DIR = Path(__file__).parent / "reference"
+# The name a file attached to the warehouse's DuckDB instance goes by (see `attached`).
+ATTACHED_FILE = "attached_file"
 
 
 class WarehouseBusyError(RuntimeError):
@@ -65,29 +67,28 @@ def spill_directory_of(warehouse: Path) -> Path:
 
 
 def bounded_config(spill_directory: Path) -> dict[str, str | bool | int | float | list[str]]:
-    """The memory limit every pipeline connection to DuckDB has. Without one DuckDB takes up to 80 %
-    of the machine's memory beside the pipeline's own frames; with it, large joins, sorts and
-    windows spill to `spill_directory` instead."""
+    """The memory limit of the warehouse's DuckDB instance. Without one DuckDB takes up to 80 % of
+    the machine's memory beside the pipeline's own frames; with it, large joins, sorts and windows
+    spill to `spill_directory` instead."""
     return {"memory_limit": get_settings().duckdb_memory_limit, "temp_directory": str(spill_directory)}
 
 
 @contextmanager
-def bounded_connection(
-    path: Path | None = None, *, spill_directory: Path, read_only: bool = False
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection under `bounded_config` to a file other than the warehouse (a release's
-    open-data file), or to a private in-memory database when `path` is None."""
-    target = ":memory:" if path is None else str(path)
-    con = duckdb.connect(target, read_only=read_only, config=bounded_config(spill_directory))
+def attached(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool = False) -> Iterator[None]:
+    """Another DuckDB file (a release's open-data file) attached to the warehouse's instance and
+    made the default database while the block runs: it is then read and written under the
+    warehouse's one memory limit, where a connection of its own would bring a second buffer pool
+    as large."""
+    home = str(query_row(con, "select current_database()")[0])
+    options = " (read_only)" if read_only else ""
+    literal = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"attach {literal} as {ATTACHED_FILE}{options}")
     try:
-        yield con
+        con.execute(f"use {ATTACHED_FILE}")
+        yield
     finally:
-        con.close()
-
-
-def spill_directory(con: duckdb.DuckDBPyConnection) -> Path:
-    """The spill directory of an open warehouse connection, for the connections it opens besides."""
-    return Path(str(query_row(con, "select current_setting('temp_directory')")[0]))
+        con.execute(f'use "{home}"')
+        con.execute(f"detach {ATTACHED_FILE}")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

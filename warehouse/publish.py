@@ -28,7 +28,7 @@ from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import ChartFiles, quality_from_report, read_catalog_data, write_catalog
 from warehouse.chart_render import warm_up
 from warehouse.corrections import corrections_version
-from warehouse.database import bounded_connection, query_frame, query_row, spill_directory
+from warehouse.database import attached, query_frame, query_row
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
 from warehouse.dcat import write_dcat
 from warehouse.load import core_version
@@ -164,23 +164,20 @@ def write_release(
                 shutil.rmtree(staging)
                 return Release(previous.name, previous, counts, created=False)
             contracts = load_contracts()
-            spill = spill_directory(con)
-            _write_open_data_db(staging, contracts, spill)
+            _write_open_data_db(con, staging, contracts)
             demo = built_from_sample_corpus(con)  # the bundled, fictional corpus: labelled as demo data
             descriptor = datapackage_descriptor(contracts, release_id, demo=demo)
             (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
             write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
             keys = {name: contract.primary_key for name, contract in contracts.items()}
             reused = {name for name, table in tables.items() if table.get("reused")}
-            entry = changelog_entry(
-                release_id, staging, counts, keys, previous, unchanged=reused, spill_directory=spill
-            )
+            entry = changelog_entry(con, release_id, staging, counts, keys, previous, unchanged=reused)
             write_changelog(staging, entry, previous)
             if quality is not None:
                 write_quality_report(staging, quality)
             catalog_quality = quality_from_report(quality) if quality else None
-            with bounded_connection(staging / OPEN_DATA_DB, spill_directory=spill, read_only=True) as db:
-                catalog = read_catalog_data(db)
+            with attached(con, staging / OPEN_DATA_DB, read_only=True):
+                catalog = read_catalog_data(con)
             charts = ChartFiles(staging, previous, dict(before.get("chart_inputs") or {}), pool=pool)
             write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
             manifest = {
@@ -338,24 +335,24 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _write_open_data_db(folder: Path, contracts: dict[str, Contract], spill: Path) -> None:
+def _write_open_data_db(con: duckdb.DuckDBPyConnection, folder: Path, contracts: dict[str, Contract]) -> None:
     """A self-contained DuckDB file for analysts: one table per published Parquet file, each table
     and column commented from its contract (`duckdb_columns()` shows them), and a few views."""
-    with bounded_connection(folder / OPEN_DATA_DB, spill_directory=spill) as db:
+    with attached(con, folder / OPEN_DATA_DB):
         for name in PUBLISHED_TABLES:  # names from PUBLISHED_TABLES, values bound
-            db.execute(
+            con.execute(
                 f"create table {name} as select * from read_parquet(?)", [str(folder / f"{name}.parquet")]
             )
             contract = contracts[name]
-            db.execute(
+            con.execute(
                 f"comment on table {name} is {_sql_text(f'{contract.title.vi} / {contract.title.en}')}"
             )
             for column in contract.columns:
-                db.execute(
+                con.execute(
                     f"comment on column {name}.{column.name} is {_sql_text(f'{column.vi} / {column.en}')}"
                 )
         for statement in sql_statements("published/analyst_views.sql"):
-            db.execute(statement)
+            con.execute(statement)
 
 
 def _sql_text(text: str) -> str:

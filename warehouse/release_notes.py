@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from expectations.data_docs import DATA_DOCS_DIR, write_data_docs
-from warehouse.database import bounded_connection, query_frame
+from warehouse.database import query_frame
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuiteValidationResult
@@ -61,6 +61,7 @@ def write_quality_report(folder: Path, report: QualityReport) -> None:
 
 
 def changelog_entry(
+    con: duckdb.DuckDBPyConnection,
     release_id: str,
     folder: Path,
     counts: dict[str, int],
@@ -68,14 +69,13 @@ def changelog_entry(
     previous: Path | None,
     *,
     unchanged: Collection[str] = (),
-    spill_directory: Path,
 ) -> str:
     """Rows added and removed per table against the previous release, by each table's key,
-    compared between the two releases' Parquet files by DuckDB (under the warehouse's memory
-    limit, spilling to `spill_directory`); `unchanged` tables (files equal to the previous
+    compared between the two releases' Parquet files by DuckDB (on a cursor of the warehouse
+    connection `con`: under its memory limit); `unchanged` tables (files equal to the previous
     release's) add and remove nothing, without reading them."""
     lines = [f"## {release_id}", "", "| table | rows | added | removed |", "|---|---:|---:|---:|"]
-    with bounded_connection(spill_directory=spill_directory) as db:
+    with con.cursor() as db:
         for name, rows in counts.items():
             before = previous / f"{name}.parquet" if previous else None
             if before is None or not before.exists():

@@ -1,14 +1,15 @@
-"""Every DuckDB connection the pipeline opens is held to the configured memory limit."""
+"""The warehouse's DuckDB instance: one memory limit, which files attached to it share."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from cds.settings import get_settings
-from warehouse.database import bounded_connection, connect, spill_directory
+from warehouse.database import attached, connect
 
 
 @pytest.fixture
@@ -20,25 +21,35 @@ def small_memory_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
-def limits(con: object) -> tuple[str, str]:
-    return con.execute(  # type: ignore[attr-defined, no-any-return]
-        "select current_setting('memory_limit'), current_setting('temp_directory')"
-    ).fetchone()
+def setting(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    return str(con.execute("select current_setting(?)", [name]).fetchone()[0])  # type: ignore[index]
 
 
 @pytest.mark.usefixtures("small_memory_limit")
-def test_the_warehouse_and_the_files_beside_it_share_one_limit_and_spill_beside_the_warehouse(
-    tmp_path: Path,
-) -> None:
-    """A release's open-data file and the scratch database that compares releases are opened under
-    the warehouse's limit (DuckDB's default is 80 % of the machine) and spill beside the warehouse,
-    never into the release being written."""
-    with connect(tmp_path / "cds.duckdb") as warehouse:
-        limit, spill = limits(warehouse)
-        assert Path(spill) == spill_directory(warehouse) == tmp_path / "cds.duckdb.tmp"
-        (tmp_path / "release").mkdir()
-        with bounded_connection(tmp_path / "release" / "open.duckdb", spill_directory=Path(spill)) as release:
-            assert limits(release) == (limit, spill)
-        with bounded_connection(spill_directory=Path(spill)) as scratch:
-            assert limits(scratch) == (limit, spill)
+def test_the_warehouse_is_held_to_the_limit_and_spills_beside_itself(tmp_path: Path) -> None:
+    with connect(tmp_path / "cds.duckdb") as con:
+        limit, spill = setting(con, "memory_limit"), setting(con, "temp_directory")
     assert limit.endswith("MiB") and 280 <= float(limit.split()[0]) <= 300
+    assert Path(spill) == tmp_path / "cds.duckdb.tmp"
+
+
+def test_an_attached_file_is_written_and_read_on_the_warehouse_instance_then_let_go(tmp_path: Path) -> None:
+    """A release's open-data file is written and read through the warehouse's own connection (one
+    buffer pool under one limit, where a second connection would bring its own); bare names mean the
+    file while it is attached, and the warehouse again afterwards."""
+    release_file = tmp_path / "open.duckdb"
+    with connect(tmp_path / "cds.duckdb") as con:
+        con.execute("create table places as select 'warehouse' as owner")
+        with attached(con, release_file):
+            con.execute("create table places as select 'release' as owner")
+        with attached(con, release_file, read_only=True):
+            in_file = con.execute("select owner from places").fetchall()
+            with pytest.raises(duckdb.Error):
+                con.execute("create table other as select 1")
+        in_warehouse = con.execute("select owner from places").fetchall()
+        databases = {row[0] for row in con.execute("select database_name from duckdb_databases()").fetchall()}
+    assert in_file == [("release",)]
+    assert in_warehouse == [("warehouse",)]
+    assert databases == {"cds", "system", "temp"}
+    with duckdb.connect(str(release_file), read_only=True) as alone:
+        assert alone.execute("select owner from places").fetchall() == [("release",)]
