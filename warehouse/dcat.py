@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,17 +46,28 @@ KEYWORDS = (
 )
 
 
-def write_dcat(folder: Path, contracts: dict[str, Contract], release_id: str) -> Path:
-    """Write `dcat.jsonld` into a release folder whose table files are already written."""
+def write_dcat(
+    folder: Path, contracts: dict[str, Contract], release_id: str, digests: Mapping[str, str] | None = None
+) -> Path:
+    """Write `dcat.jsonld` into a release folder whose table files are already written. `digests`
+    (file name → SHA-256) are checksums the caller already has (publishing hashes every CSV);
+    the other files are hashed here."""
     settings = get_settings()
-    document = dcat_document(folder, contracts, release_id, settings.public_base_url, settings.publisher_name)
+    document = dcat_document(
+        folder, contracts, release_id, settings.public_base_url, settings.publisher_name, digests or {}
+    )
     path = folder / DCAT_FILE
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 
 
 def dcat_document(
-    folder: Path, contracts: dict[str, Contract], release_id: str, base_url: str, publisher: str
+    folder: Path,
+    contracts: dict[str, Contract],
+    release_id: str,
+    base_url: str,
+    publisher: str,
+    digests: Mapping[str, str],
 ) -> dict[str, Any]:
     base = base_url.rstrip("/") + "/"
     release = f"{base}releases/{release_id}/"
@@ -70,7 +82,7 @@ def dcat_document(
         "dct:license": {"@id": LICENSE},
         "dcat:servesDataset": [{"@id": _dataset_iri(base, name)} for name in contracts],
     }
-    described = [_dataset(folder, base, release, release_id, issued, c) for c in contracts.values()]
+    described = [_dataset(folder, base, release, release_id, issued, c, digests) for c in contracts.values()]
     datasets = [dataset for dataset, _ in described]
     distributions = [d for _, files in described for d in files]
     catalog = {
@@ -101,13 +113,19 @@ def dcat_document(
 
 
 def _dataset(
-    folder: Path, base: str, release: str, release_id: str, issued: dict[str, str], contract: Contract
+    folder: Path,
+    base: str,
+    release: str,
+    release_id: str,
+    issued: dict[str, str],
+    contract: Contract,
+    digests: Mapping[str, str],
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A table's dataset and its distributions: the release's CSV and Parquet files, and the API."""
     name = contract.table
     landing = f"{release}datasets/{name}.html"
     distributions = [
-        _file_distribution(folder, release, name, extension, code, media, issued)
+        _file_distribution(folder / f"{name}.{extension}", release, code, media, issued, digests)
         for extension, code, media in FILE_FORMATS
     ]
     distributions.append(
@@ -144,14 +162,14 @@ def _dataset(
 
 
 def _file_distribution(
-    folder: Path, release: str, name: str, extension: str, code: str, media: str, issued: dict[str, str]
+    path: Path, release: str, code: str, media: str, issued: dict[str, str], digests: Mapping[str, str]
 ) -> dict[str, Any]:
-    path = folder / f"{name}.{extension}"
     url = f"{release}{path.name}"
+    checksum = digests.get(path.name) or _sha256(path)
     return {
         "@id": url,
         "@type": "dcat:Distribution",
-        "dct:title": _bilingual(f"{name}.{extension}", f"{name}.{extension}"),
+        "dct:title": _bilingual(path.name, path.name),
         "dcat:accessURL": {"@id": url},
         "dcat:downloadURL": {"@id": url},
         "dcat:mediaType": {"@id": f"{IANA}{media}"},
@@ -162,7 +180,7 @@ def _file_distribution(
         "spdx:checksum": {
             "@type": "spdx:Checksum",
             "spdx:algorithm": {"@id": "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"},
-            "spdx:checksumValue": {"@value": _sha256(path), "@type": "xsd:hexBinary"},
+            "spdx:checksumValue": {"@value": checksum, "@type": "xsd:hexBinary"},
         },
     }
 

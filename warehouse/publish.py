@@ -168,7 +168,8 @@ def write_release(
             demo = built_from_sample_corpus(con)  # the bundled, fictional corpus: labelled as demo data
             descriptor = datapackage_descriptor(contracts, release_id, demo=demo)
             (staging / "datapackage.json").write_text(json_text(descriptor), encoding="utf-8")
-            write_dcat(staging, contracts, release_id)  # DCAT-AP for portals that harvest (warehouse/dcat.py)
+            csv_digests = {f"{name}.csv": table["csv_sha256"] for name, table in tables.items()}
+            write_dcat(staging, contracts, release_id, csv_digests)  # DCAT-AP (warehouse/dcat.py)
             keys = {name: contract.primary_key for name, contract in contracts.items()}
             reused = {name for name, table in tables.items() if table.get("reused")}
             entry = changelog_entry(con, release_id, staging, counts, keys, previous, unchanged=reused)
