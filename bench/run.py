@@ -577,6 +577,14 @@ def recorded_large_build() -> dict[str, Any] | None:
     return max(found, key=lambda item: item[:2])[2] if found else None
 
 
+def failure_reason(output: str) -> str:
+    """The line of a failed stage's output that names the error (the last `…Error:` or
+    `…Exception:` line; DuckDB follows its errors with advice lines), else its last line."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    named = [line for line in lines if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return (named or lines or ["no output"])[-1][:300]
+
+
 def archive_build(work: Path, n: int, seed: int) -> None:
     """BENCH_BUILD_ONLY=1: one full build of an N-report archive (the million-report run), recorded as
     `bench/results/<date>-build-<N>.json` for every later `make bench` table."""
@@ -588,7 +596,7 @@ def archive_build(work: Path, n: int, seed: int) -> None:
     try:
         record["build"] = build(source, work / f"n{n}" / "state")
     except RuntimeError as failure:  # recorded too: a build that cannot finish is a result
-        record["build"] = {"failed": str(failure).strip().splitlines()[-1][:200]}
+        record["build"] = {"failed": failure_reason(str(failure))}
     record["bench_wall_s"] = time.perf_counter() - began
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{record['date']}-build-{n}.json"
