@@ -11,6 +11,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from warehouse.sql import sql_literal
+
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
 
 ColumnType = Literal["string", "integer", "number", "date", "boolean"]
@@ -123,7 +125,7 @@ def _identifier(name: str) -> str:
 def _literal(value: str | int) -> str:
     if isinstance(value, int):
         return str(value)
-    return "'" + value.replace("'", "''") + "'"
+    return sql_literal(value)
 
 
 @cache

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from cds.settings import get_settings
-from warehouse.sql import SQL_DIR, render_sql, sql_statements
+from warehouse.sql import SQL_DIR, render_sql, sql_literal, sql_statements
 
 # core fact table → (staging table, columns taken from staging)
 FACT_TABLES: dict[str, tuple[str, str]] = {
@@ -46,8 +46,15 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     """Open the warehouse; a locked file becomes a clear error instead of a stack trace."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # DuckDB would take up to 80 % of the machine's memory beside the pipeline's own frames; a
+    # limit makes large joins and sorts spill to disk beside the warehouse instead (and files
+    # attached to this instance, see `attached`, share the limit).
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": get_settings().duckdb_memory_limit,
+        "temp_directory": str(path.with_name(path.name + ".tmp")),
+    }
     try:
-        con = duckdb.connect(str(path), read_only=read_only, config=bounded_config(spill_directory_of(path)))
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusyError(
@@ -61,18 +68,6 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         con.close()
 
 
-def spill_directory_of(warehouse: Path) -> Path:
-    """Where DuckDB spills past its memory limit: beside the warehouse file, never in a release."""
-    return warehouse.with_name(warehouse.name + ".tmp")
-
-
-def bounded_config(spill_directory: Path) -> dict[str, str | bool | int | float | list[str]]:
-    """The memory limit of the warehouse's DuckDB instance. Without one DuckDB takes up to 80 % of
-    the machine's memory beside the pipeline's own frames; with it, large joins, sorts and windows
-    spill to `spill_directory` instead."""
-    return {"memory_limit": get_settings().duckdb_memory_limit, "temp_directory": str(spill_directory)}
-
-
 @contextmanager
 def attached(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool = False) -> Iterator[None]:
     """Another DuckDB file (a release's open-data file) attached to the warehouse's instance and
@@ -81,8 +76,7 @@ def attached(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool = Fa
     as large."""
     home = str(query_row(con, "select current_database()")[0])
     options = " (read_only)" if read_only else ""
-    literal = "'" + str(path).replace("'", "''") + "'"
-    con.execute(f"attach {literal} as {ATTACHED_FILE}{options}")
+    con.execute(f"attach {sql_literal(str(path))} as {ATTACHED_FILE}{options}")
     try:
         con.execute(f"use {ATTACHED_FILE}")
         yield

@@ -39,7 +39,7 @@ from warehouse.release_notes import (
     write_changelog,
     write_quality_report,
 )
-from warehouse.sql import render_sql, sql_statements
+from warehouse.sql import render_sql, sql_literal, sql_statements
 
 PUBLISHED_TABLES: tuple[str, ...] = (
     "dti_ranks",
@@ -346,19 +346,14 @@ def _write_open_data_db(con: duckdb.DuckDBPyConnection, folder: Path, contracts:
             )
             contract = contracts[name]
             con.execute(
-                f"comment on table {name} is {_sql_text(f'{contract.title.vi} / {contract.title.en}')}"
+                f"comment on table {name} is {sql_literal(f'{contract.title.vi} / {contract.title.en}')}"
             )
             for column in contract.columns:
                 con.execute(
-                    f"comment on column {name}.{column.name} is {_sql_text(f'{column.vi} / {column.en}')}"
+                    f"comment on column {name}.{column.name} is {sql_literal(f'{column.vi} / {column.en}')}"
                 )
         for statement in sql_statements("published/analyst_views.sql"):
             con.execute(statement)
-
-
-def _sql_text(text: str) -> str:
-    """A SQL string literal (COMMENT ON takes no bound parameters); the texts are the contracts'."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _fingerprint(tables: dict[str, dict[str, Any]]) -> str:

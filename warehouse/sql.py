@@ -23,6 +23,12 @@ def _has_code(part: str) -> bool:
     return any(line.strip() and not line.strip().startswith("--") for line in part.splitlines())
 
 
+def sql_literal(text: str) -> str:
+    """A SQL string literal, for the few statements that take no bound parameters (ATTACH,
+    COMMENT ON); the texts are the pipeline's own (paths, contract titles)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def render_sql(relative_path: str, allowed: dict[str, frozenset[str]], **identifiers: str) -> str:
     """Fill `{name}` placeholders with identifiers, each checked against its allow-list.
 
