@@ -30,7 +30,7 @@ from expectations.contracts import Contract
 from warehouse.chart_render import VI_NUMBERS, render_svg, svg_size
 from warehouse.database import query_frame
 from warehouse.datapackage import LICENSE
-from warehouse.sql import read_sql
+from warehouse.sql import read_sql, render_sql
 
 if TYPE_CHECKING:
     from warehouse.release_notes import QualityReport
@@ -43,6 +43,18 @@ PREVIEW_ROWS = 50
 # files. Without a bound, pages (and the time to render them) grow with the whole archive.
 PROVINCE_PAGE_ROWS = 200
 FACT_TABLES = ("dti_ranks", "metrics", "officials", "legal_refs")
+# The order a province page lists each fact table's rows in (catalog/latest_page_facts.sql; `f` is
+# the row): the newest first; ranks by edition, the current (34) ranking before the former (63)
+# one and the overall rank before the pillars; ties broken by document and position.
+PAGE_ORDER = {
+    "dti_ranks": "f.edition_year desc nulls last, f.province_regime, f.pillar <> 'overall', f.pillar, "
+    "f.doc_id, f.span_start",
+    "metrics": "f.document_date desc nulls last, f.indicator_code nulls last, f.doc_id, f.span_start",
+    "officials": "f.document_date desc nulls last, f.person_name nulls last, f.doc_id, f.span_start",
+    "legal_refs": "f.document_date desc nulls last, f.kind nulls last, f.number nulls last, f.doc_id, "
+    "f.span_start",
+}
+PAGE_FACT_IDENTIFIERS = {"table": frozenset(FACT_TABLES), "page_order": frozenset(PAGE_ORDER.values())}
 OTHER_TABLES = ("documents", "provinces", "indicators", "indicator_series", "corrections")
 # A series chart needs a trend (results in two periods) or a result to set against a target; a
 # province page shows the indicators with the most points first, so pages and rendering stay bounded.
@@ -185,14 +197,18 @@ def read_catalog_data(con: duckdb.DuckDBPyConnection) -> CatalogData:
         province_pages=query_frame(con, "select * from province_pages"),
         province_totals=query_frame(con, read_sql("catalog/province_totals.sql")),
         province_names=query_frame(con, read_sql("catalog/province_names.sql")),
-        latest_facts={
-            t: query_frame(con, read_sql(f"catalog/latest_{t}.sql"), page_rows) for t in FACT_TABLES
-        },
+        latest_facts={t: query_frame(con, _latest_page_facts_sql(t), page_rows) for t in FACT_TABLES},
         dti_ranks=query_frame(con, read_sql("catalog/chart_dti_ranks.sql")),
         latest_indicator_figures=query_frame(con, read_sql("catalog/latest_indicator_figures.sql")),
         indicator_series=query_frame(con, read_sql("catalog/chart_indicator_series.sql")),
         provinces=query_frame(con, "select * from provinces"),
         indicators=query_frame(con, "select * from indicators"),
+    )
+
+
+def _latest_page_facts_sql(table: str) -> str:
+    return render_sql(
+        "catalog/latest_page_facts.sql", PAGE_FACT_IDENTIFIERS, table=table, page_order=PAGE_ORDER[table]
     )
 
 
