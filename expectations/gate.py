@@ -133,16 +133,15 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
     """Quarantine failing staged rows, then validate what would be published."""
     contracts = load_contracts()
     with ThreadPoolExecutor(1) as background:
-        # Importing GX costs seconds: it happens while DuckDB finds the rows to quarantine, and the
-        # singular checks run in DuckDB (on their own cursor) while GX validates in this thread.
+        # Importing GX costs seconds: it happens while DuckDB finds the rows to quarantine.
         context_ready = background.submit(quiet_context)
         quarantine_rows(con, _failing_staged_rows(con, contracts), params.run_id)
         quarantined = quarantined_in_run(con, params.run_id)
         context = context_ready.result()
-        with con.cursor() as cursor:
-            singular_done = background.submit(_run_singular_checks, cursor, params)
-            validations, validated = _validate_tables(con, contracts, context, params.run_id)
-            singular, findings = singular_done.result()
+    # One after the other, not side by side: both ask DuckDB for whole-table scans, and at a
+    # million reports two of them at once outgrow the warehouse's one memory limit.
+    validations, validated = _validate_tables(con, contracts, context, params.run_id)
+    singular, findings = _run_singular_checks(con, params)
     checks = [
         _with_duplicates(
             con, contracts[name], _with_quarantine_counts(_to_check_result(name, result), quarantined)
