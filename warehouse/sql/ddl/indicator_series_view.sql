@@ -74,9 +74,16 @@ from points
 where period_start is not null and period_end is not null;
 
 create or replace view {schema}.indicator_series as
+-- A point is keyed by the columns series_id is hashed from, so that the choice ranks narrow rows
+-- (keys, order and fact_id) and only the chosen figures are read whole: ranking every figure with
+-- its evidence would hold them all in memory at once.
 with stated as (
     select
-        series_id,
+        province_code,
+        province_regime,
+        indicator_code,
+        admin_level,
+        is_target,
         period_start,
         period_end,
         count(distinct doc_id) as documents,
@@ -84,13 +91,18 @@ with stated as (
     from {schema}.indicator_series_figures
     group by all
 ),
+choice as (
+    select fact_id
+    from {schema}.indicator_series_figures
+    qualify row_number() over (
+        partition by province_code, province_regime, indicator_code, admin_level, is_target, period_start, period_end
+        order by document_date desc nulls last, published_date desc nulls last, doc_id, span_start
+    ) = 1
+),
 chosen as (
     select *
     from {schema}.indicator_series_figures
-    qualify row_number() over (
-        partition by series_id, period_start, period_end
-        order by document_date desc nulls last, published_date desc nulls last, doc_id, span_start
-    ) = 1
+    semi join choice using (fact_id)
 )
 select
     c.series_id,
@@ -118,5 +130,12 @@ select
     c.span_start,
     c.span_end
 from chosen as c
-join stated as s using (series_id, period_start, period_end)
-left join {schema}.province_names as n using (province_code, province_regime);
+join stated as s
+    on s.province_code = c.province_code
+    and s.province_regime is not distinct from c.province_regime
+    and s.indicator_code = c.indicator_code
+    and s.admin_level is not distinct from c.admin_level
+    and s.is_target = c.is_target
+    and s.period_start = c.period_start
+    and s.period_end = c.period_end
+left join {schema}.province_names as n on n.province_code = c.province_code and n.province_regime = c.province_regime;
