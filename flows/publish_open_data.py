@@ -34,7 +34,9 @@ def release_of(state: State) -> Release:
     return result
 
 
-@flow(name="publish")
+# Persisted: the nightly flow reads the Release from this subflow's state, and a state the API hands
+# back carries no data unless the result was stored.
+@flow(name="publish", persist_result=True)
 def publish(run_id: str = "manual") -> Release | State:
     """A failing gate ends the run Failed, naming the checks; `latest` stays as it was. With nothing
     new to merge, the latest release stands as it is (no gate, no rewrite)."""
