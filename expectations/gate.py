@@ -138,8 +138,8 @@ def run_gate(con: duckdb.DuckDBPyConnection, params: GateParams) -> GateResult:
         quarantine_rows(con, _failing_staged_rows(con, contracts), params.run_id)
         quarantined = quarantined_in_run(con, params.run_id)
         context = context_ready.result()
-    # One after the other, not side by side: both ask DuckDB for whole-table scans, and at a
-    # million reports two of them at once outgrow the warehouse's one memory limit.
+    # One after the other, not side by side: both ask DuckDB for whole-table scans under the
+    # warehouse's one memory limit, and at a million reports each needs most of it.
     validations, validated = _validate_tables(con, contracts, context, params.run_id)
     singular, findings = _run_singular_checks(con, params)
     checks = [

@@ -24,8 +24,8 @@ def _has_code(part: str) -> bool:
 
 
 def sql_literal(text: str) -> str:
-    """A SQL string literal, for the few statements that take no bound parameters (ATTACH,
-    COMMENT ON); the texts are the pipeline's own (paths, contract titles)."""
+    """A SQL string literal, where no parameter can be bound (ATTACH, COMMENT ON, the contracts'
+    check expressions); the texts are the pipeline's own (paths, contract titles and values)."""
     return "'" + text.replace("'", "''") + "'"
 
 
