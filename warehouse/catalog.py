@@ -177,9 +177,10 @@ class CatalogData:
     province_totals: pl.DataFrame  # page, table_name, facts
     province_names: pl.DataFrame  # page, province_name: every name the facts give a page's provinces
     latest_facts: dict[str, pl.DataFrame]  # fact table → each province's latest PROVINCE_PAGE_ROWS rows
-    dti_ranks: pl.DataFrame  # every rank, without evidence text
+    dti_ranks: pl.DataFrame  # ranks counted per province, edition, pillar and stated rank (reports)
     latest_indicator_figures: pl.DataFrame  # each province's latest figure per indicator
-    indicator_series: pl.DataFrame  # every series point, without evidence text, with its page
+    indicator_series: pl.DataFrame  # the points of the series the pages chart, with their page
+    series_disagreements: int  # indicator_series points whose documents state different values
     provinces: pl.DataFrame
     indicators: pl.DataFrame
 
@@ -189,6 +190,7 @@ def read_catalog_data(con: duckdb.DuckDBPyConnection) -> CatalogData:
     release's open-data DuckDB file, or registered frames)."""
     tables = (*FACT_TABLES, *OTHER_TABLES)  # constants: safe to format into SQL
     page_rows: dict[str, object] = {"page_rows": PROVINCE_PAGE_ROWS}
+    charts: dict[str, object] = {"charts_per_page": MAX_SERIES_CHARTS_PER_PAGE}
     # A temporary view (the release file is opened read-only): the other catalog queries join it.
     con.execute("create or replace temp view province_pages as " + read_sql("catalog/province_pages.sql"))
     return CatalogData(
@@ -200,7 +202,10 @@ def read_catalog_data(con: duckdb.DuckDBPyConnection) -> CatalogData:
         latest_facts={t: query_frame(con, _latest_page_facts_sql(t), page_rows) for t in FACT_TABLES},
         dti_ranks=query_frame(con, read_sql("catalog/chart_dti_ranks.sql")),
         latest_indicator_figures=query_frame(con, read_sql("catalog/latest_indicator_figures.sql")),
-        indicator_series=query_frame(con, read_sql("catalog/chart_indicator_series.sql")),
+        indicator_series=query_frame(con, read_sql("catalog/chart_indicator_series.sql"), charts),
+        series_disagreements=int(
+            query_frame(con, "select count(*) as n from indicator_series where values_stated > 1")["n"][0]
+        ),
         provinces=query_frame(con, "select * from provinces"),
         indicators=query_frame(con, "select * from indicators"),
     )
@@ -303,7 +308,7 @@ def write_catalog(
         "indicator_series.html",
         series=series_listing,
         points=data.row_counts.get("indicator_series", 0),
-        disagreements=data.indicator_series.filter(pl.col("values_stated") > 1).height,
+        disagreements=data.series_disagreements,
         conflicts_file=_quality_file(release_dir, SERIES_CONFLICTS_FINDING),
         max_per_page=MAX_SERIES_CHARTS_PER_PAGE,
     )
@@ -504,16 +509,17 @@ def _province_facts(data: CatalogData, page: str) -> dict[str, Any]:
 
 def consensus_ranks(ranks: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
     """One rank per key for charting, because reports disagree: the value most documents state,
-    then the latest stated, then the best. Every stated value stays visible in `reported`."""
+    then the latest stated, then the best. Every stated value stays visible in `reported`.
+    `ranks` holds stated ranks with how many reports state each (reports) and their latest date."""
     votes = ranks.group_by([*keys, "rank"]).agg(
-        pl.len().alias("votes"), pl.col("document_date").max().alias("latest")
+        pl.col("reports").sum().alias("votes"), pl.col("document_date").max().alias("latest")
     )
     chosen = votes.sort(["votes", "latest", "rank"], descending=[True, True, False], nulls_last=True).unique(
         list(keys), keep="first", maintain_order=True
     )
     reported = ranks.group_by(list(keys)).agg(
         pl.col("rank").unique().sort().cast(pl.String).str.join("; ").alias("reported"),
-        pl.len().alias("reports"),
+        pl.col("reports").sum(),
     )
     return chosen.join(reported, on=list(keys)).drop("votes", "latest").sort(list(keys))
 
@@ -728,9 +734,10 @@ def _series_charts(
     out: ChartFiles, province: dict[str, Any], series: pl.DataFrame, indicators: pl.DataFrame
 ) -> list[dict[str, Any]]:
     """A province page's indicator series charts: results over time as a line per level of
-    government, targets as hollow diamonds at their deadline, never joined to the results. Only
-    indicators with results in two periods, or a result and a target, are drawn (the rest is in
-    indicator_series), those with the most points first."""
+    government, targets as hollow diamonds at their deadline, never joined to the results, those
+    with the most points first. Which indicators a page charts (results in two periods, or a
+    result and a target; at most MAX_SERIES_CHARTS_PER_PAGE) is chosen where the points are read
+    (catalog/chart_indicator_series.sql); the rest is in indicator_series."""
     points = series.filter(pl.col("page") == province["page"])
     if points.is_empty():
         return []
@@ -742,9 +749,7 @@ def _series_charts(
             pl.col("is_target").sum().alias("targets"),
             (pl.col("values_stated") > 1).sum().alias("disagreements"),
         )
-        .filter((pl.col("results") >= 2) | ((pl.col("results") >= 1) & (pl.col("targets") >= 1)))
         .sort(["points", "indicator_code"], descending=[True, False])
-        .head(MAX_SERIES_CHARTS_PER_PAGE)
     )
     labels = {row["indicator_code"]: row for row in indicators.to_dicts()}
     return [

@@ -16,6 +16,7 @@ from markupsafe import escape
 
 from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import (
+    MAX_SERIES_CHARTS_PER_PAGE,
     CatalogData,
     consensus_ranks,
     mark_evidence,
@@ -377,9 +378,28 @@ def test_the_rank_chart_takes_the_rank_most_documents_state(catalog: Path) -> No
 
 def test_consensus_breaks_ties_by_the_latest_document() -> None:
     ranks = pl.DataFrame(
-        {"key": ["x", "x"], "rank": [5, 7], "document_date": [date(2023, 1, 1), date(2024, 1, 1)]}
+        {
+            "key": ["x", "x"],
+            "rank": [5, 7],
+            "reports": [1, 1],
+            "document_date": [date(2023, 1, 1), date(2024, 1, 1)],
+        }
     )
     assert consensus_ranks(ranks, ["key"])["rank"].to_list() == [7]
+
+
+def test_consensus_counts_the_reports_behind_each_stated_rank() -> None:
+    """Ranks come counted (one row per stated rank and date); the votes are the reports, not rows."""
+    ranks = pl.DataFrame(
+        {
+            "key": ["x", "x", "x"],
+            "rank": [5, 7, 7],
+            "reports": [3, 1, 1],
+            "document_date": [date(2023, 1, 1), date(2024, 1, 1), date(2024, 2, 1)],
+        }
+    )
+    chosen = consensus_ranks(ranks, ["key"]).row(0, named=True)
+    assert (chosen["rank"], chosen["reported"], chosen["reports"]) == (5, "5; 7", 5)
 
 
 @pytest.mark.parametrize(
@@ -438,6 +458,31 @@ def test_province_pages_list_the_latest_facts_and_point_to_the_rest(
     assert "xếp thứ <mark>30/63</mark>" in page  # the 2022 edition, the latest
     assert ">2021<" not in page
     assert "tổng số" not in read(tmp_path / "provinces" / "22.html")  # all of its facts fit
+
+
+def test_only_the_series_a_page_charts_are_read_into_the_catalog(tables: dict[str, pl.DataFrame]) -> None:
+    """A page charts the indicators with results in two periods (or a result and a target), at
+    most MAX_SERIES_CHARTS_PER_PAGE, most points first; the catalog reads only their points, while
+    the disagreement count is over every point."""
+
+    def series(code: str, years: int, first_year: int = 2015) -> list[dict[str, Any]]:
+        points = [series_point(50.0 + i, first_year + i, values_stated=2) for i in range(years)]
+        return [p | {"indicator_code": code, "fact_id": f"{code}:{p['fact_id']}"} for p in points]
+
+    rows = [
+        *series("a_pct", 6),
+        *series("b_pct", 5),
+        *series("c_pct", 4),
+        *series("d_pct", 3),
+        *series("e_pct", 3),  # as many points as d_pct: the code breaks the tie
+        *series("f_pct", 1),  # a single result is no trend
+    ]
+    points = frame(load_contracts()["indicator_series"], rows)
+    data = catalog_data(tables | {"indicator_series": points})
+    charted = data.indicator_series.group_by("indicator_code").len().sort("indicator_code")
+    assert MAX_SERIES_CHARTS_PER_PAGE == 4
+    assert charted.rows() == [("a_pct", 6), ("b_pct", 5), ("c_pct", 4), ("d_pct", 3)]
+    assert data.series_disagreements == len(rows)
 
 
 def test_a_province_page_charts_its_series_with_targets_apart_and_the_series_page_explains_the_rule(
