@@ -39,23 +39,27 @@ class StageMemory:
 
         self.stage = "start"
         self.peaks_mb: dict[str, float] = {}
+        self.own_peaks_mb: dict[str, float] = {}  # this process alone, without its children
         self.peak_mb = 0.0
         self._process = psutil.Process()
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
         while True:
-            rss = self.rss_mb()
+            own, rss = self.rss_mb(with_children=False), self.rss_mb()
             self.peak_mb = max(self.peak_mb, rss)
             if rss > self.peaks_mb.get(self.stage, 0.0):
                 self.peaks_mb[self.stage] = rss
+            if own > self.own_peaks_mb.get(self.stage, 0.0):
+                self.own_peaks_mb[self.stage] = own
             time.sleep(0.05)
 
-    def rss_mb(self) -> float:
+    def rss_mb(self, *, with_children: bool = True) -> float:
         import psutil
 
         total = 0
-        for process in (self._process, *self._process.children(recursive=True)):
+        children = self._process.children(recursive=True) if with_children else []
+        for process in (self._process, *children):
             try:
                 total += process.memory_info().rss
             except psutil.Error:  # a child that just exited
@@ -259,6 +263,7 @@ def main() -> None:
     result["process_s"] = time.perf_counter() - began
     result["peak_rss_mb"] = max(peak_rss_mb(), MEMORY.peak_mb)  # with the extraction workers
     result["stage_peak_rss_mb"] = MEMORY.peaks_mb
+    result["stage_peak_rss_own_mb"] = MEMORY.own_peaks_mb  # the building process without its children
     print(json.dumps(result, default=str))
 
 
