@@ -28,7 +28,7 @@ from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import ChartFiles, quality_from_report, read_catalog_data, write_catalog
 from warehouse.chart_render import warm_up
 from warehouse.corrections import corrections_version
-from warehouse.database import attached, query_frame, query_row
+from warehouse.database import attached, drop_cached_blocks, query_frame, query_row
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
 from warehouse.dcat import write_dcat
 from warehouse.load import core_version
@@ -179,6 +179,7 @@ def write_release(
             catalog_quality = quality_from_report(quality) if quality else None
             with attached(con, staging / OPEN_DATA_DB, read_only=True):
                 catalog = read_catalog_data(con)
+            drop_cached_blocks(con)  # the catalog renders in Python and the chart processes
             charts = ChartFiles(staging, previous, dict(before.get("chart_inputs") or {}), pool=pool)
             write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
             manifest = {

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from cds.settings import get_settings
-from warehouse.database import attached, connect
+from warehouse.database import attached, connect, drop_cached_blocks
 
 
 @pytest.fixture
@@ -53,3 +53,27 @@ def test_an_attached_file_is_written_and_read_on_the_warehouse_instance_then_let
     assert databases == {"cds", "system", "temp"}
     with duckdb.connect(str(release_file), read_only=True) as alone:
         assert alone.execute("select owner from places").fetchall() == [("release",)]
+
+
+@pytest.mark.usefixtures("small_memory_limit")
+def test_cached_table_blocks_are_handed_back_and_the_limit_stays(tmp_path: Path) -> None:
+    """Blocks DuckDB cached while reading a table are evicted, and the configured limit holds after."""
+
+    def cached_mb(con: duckdb.DuckDBPyConnection) -> float:
+        row = con.execute("select sum(memory_usage_bytes) / 2^20 from duckdb_memory()").fetchone()
+        return float(row[0])  # type: ignore[index]
+
+    path = tmp_path / "cds.duckdb"
+    with connect(path) as con:
+        con.execute(
+            "create table facts as select range as n, md5(range::varchar) || md5((-range)::varchar) "
+            "as evidence from range(3000000)"  # text that does not compress away
+        )
+    with connect(path) as con:
+        limit = setting(con, "memory_limit")
+        con.execute("select sum(n), max(evidence) from facts").fetchall()
+        before = cached_mb(con)
+        drop_cached_blocks(con)
+        after = cached_mb(con)
+        assert setting(con, "memory_limit") == limit
+    assert before > 60 and after <= 32  # what stays is at most the evicting limit (32 MB)
