@@ -91,6 +91,8 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "packages": versions,
         "git": _git_state(),
+        # The pipeline's settings the run was given (CDS_DUCKDB_MEMORY_LIMIT moves the peaks).
+        "settings": {name: value for name, value in sorted(os.environ.items()) if name.startswith("CDS_")},
     }
 
 
