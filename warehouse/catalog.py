@@ -168,8 +168,9 @@ class ChartFiles:
 @dataclass(frozen=True, slots=True)
 class CatalogData:
     """What the pages show, read from the published tables: counts, previews, each province's
-    latest facts and the few columns the charts need. It stays small however many facts a release
-    holds, so rendering the catalog does not grow with the archive."""
+    latest facts and the few columns the charts need. Ranks come counted and series only as far
+    as the pages chart them, so it holds far fewer rows than the release; what still grows with
+    the archive is the points of each charted series."""
 
     row_counts: dict[str, int]
     previews: dict[str, pl.DataFrame]  # table → its first PREVIEW_ROWS rows

@@ -2,7 +2,7 @@
 -- a line, targets as marks), with the catalog page and label of their province (no evidence or ids).
 -- A page charts an indicator with results in two periods, or a result and a target, and at most
 -- $charts_per_page of them, those with the most points first (then by code): only their points are
--- read into the catalog, so what it holds is bounded by pages and charts, not by the archive.
+-- read into the catalog, not every series of the release.
 with points as (
     select
         f.province_code,
