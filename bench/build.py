@@ -46,7 +46,7 @@ class StageMemory:
 
     def _sample(self) -> None:
         while True:
-            own, rss = self.rss_mb(with_children=False), self.rss_mb()
+            own, rss = self.rss_mb_own_and_tree()
             self.peak_mb = max(self.peak_mb, rss)
             if rss > self.peaks_mb.get(self.stage, 0.0):
                 self.peaks_mb[self.stage] = rss
@@ -54,17 +54,21 @@ class StageMemory:
                 self.own_peaks_mb[self.stage] = own
             time.sleep(0.05)
 
-    def rss_mb(self, *, with_children: bool = True) -> float:
+    def rss_mb(self) -> float:
+        return self.rss_mb_own_and_tree()[1]
+
+    def rss_mb_own_and_tree(self) -> tuple[float, float]:
+        """This process's resident memory, and its tree's (with its children), from one reading."""
         import psutil
 
-        total = 0
-        children = self._process.children(recursive=True) if with_children else []
-        for process in (self._process, *children):
+        own = self._process.memory_info().rss
+        total = own
+        for child in self._process.children(recursive=True):
             try:
-                total += process.memory_info().rss
+                total += child.memory_info().rss
             except psutil.Error:  # a child that just exited
                 continue
-        return total / 2**20
+        return own / 2**20, total / 2**20
 
 
 MEMORY: StageMemory | None = None
