@@ -3,6 +3,7 @@ chosen by the latest document, disagreements counted and listed, readable by for
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -10,6 +11,9 @@ from typing import Any
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_
+from hypothesis import strategies as st
 
 from cds import pipeline
 from cds.settings import Settings
@@ -17,7 +21,7 @@ from expectations.gate import CHECKS_DIR, GateResult
 from tests.conftest import span_of, write_report
 from transforms.frames import to_fact_frames
 from transforms.model import Extraction, Metric, Province
-from warehouse.database import connect, query_frame
+from warehouse.database import connect, ensure_schema, query_frame
 from warehouse.publish import OPEN_DATA_DB, Release
 
 # Hà Giang (02) is a former province, part of today's Tuyên Quang (08) since 2025-07-01.
@@ -199,3 +203,62 @@ def test_facts_read_before_targets_were_told_apart_stay_out(
             "select count(*) from core.indicator_series where source_path = 'late.txt'"
         ).fetchall()
     assert left == [(0,)]
+
+
+# The choice rule on its own: figures of one series point in documents with or without dates, the
+# order written out in Python and compared with the view's pick.
+DAYS = st.one_of(st.none(), st.dates(date(2021, 1, 1), date(2021, 1, 4)))
+FIGURES = st.lists(
+    st.tuples(DAYS, DAYS, st.sampled_from(["d1", "d2", "d3"]), st.integers(0, 3)),
+    min_size=1,
+    max_size=8,
+    unique_by=lambda f: (f[2], f[3]),  # a document states one figure per span
+)
+
+
+@pytest.fixture(scope="module")
+def bare_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    with connect(tmp_path_factory.mktemp("choice") / "cds.duckdb") as con:
+        ensure_schema(con)
+        yield con
+
+
+@settings_(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(figures=FIGURES)
+def test_the_choice_is_the_latest_document_then_its_first_figure(
+    bare_warehouse: duckdb.DuckDBPyConnection, figures: list[tuple[date | None, date | None, str, int]]
+) -> None:
+    con = bare_warehouse
+    con.execute("delete from core.fact_metric; delete from core.dim_document")
+    documents: dict[str, tuple[date | None, date | None]] = {}
+    for event, published, doc_id, _ in figures:
+        documents.setdefault(doc_id, (event, published))
+    for doc_id, (event, published) in documents.items():
+        con.execute(
+            "insert into core.dim_document (doc_id, source_path, published_date, event_date, extracted_at) "
+            "values (?, ?, ?, ?, now())",
+            [doc_id, f"{doc_id}.txt", published, event],
+        )
+    for _, _, doc_id, span in figures:  # a target placed by its deadline: undated documents enter too
+        con.execute(
+            "insert into core.fact_metric (fact_id, doc_id, province_code, kind, value, unit, raw_text, "
+            "subject, indicator_code, is_target, target_year, evidence, span_start, span_end) values "
+            "(?, ?, '02', 'percent', ?, '%', 'x', 's', 'dossier_online_pct', true, 2025, 'x', ?, ?)",
+            [f"{doc_id}:{span}", doc_id, float(span), span, span + 1],
+        )
+
+    def order(fact: tuple[str, int]) -> tuple[Any, ...]:
+        event, published = documents[fact[0]]
+        day = event or published  # the document's date
+        return (
+            day is None,
+            -(day or date.min).toordinal(),
+            published is None,
+            -(published or date.min).toordinal(),
+            fact[0],
+            fact[1],
+        )
+
+    expected = min(((doc_id, span) for *_, doc_id, span in figures), key=order)
+    chosen = con.execute("select fact_id, documents, values_stated from core.indicator_series").fetchall()
+    assert chosen == [(f"{expected[0]}:{expected[1]}", len(documents), len({s for *_, s in figures}))]
