@@ -5,14 +5,17 @@
 -- lists each such point once, with every value stated and how many documents state it, and which
 -- documents (the first ten by id, the first three source paths), for an editor to resolve. The
 -- release carries it in quality/no_conflicting_series_values.csv; the catalog counts its rows.
-with conflicting as (
-    select series_id, period_start, period_end
-    from audit.indicator_series_figures
-    group by all
-    having count(distinct value) > 1
+-- The points come from indicator_series (values_stated > 1), built once and narrow; only their
+-- figures are then read again, to list what each document states.
+with conflicting as materialized (
+    select
+        series_id, province_code, province_regime, province_name, indicator_code, admin_level, is_target,
+        period_start, period_end, value, documents
+    from audit.indicator_series
+    where values_stated > 1
 ),
 figures as (
-    select f.*
+    select f.series_id, f.period_start, f.period_end, f.value, f.doc_id, f.source_path
     from audit.indicator_series_figures as f
     semi join conflicting using (series_id, period_start, period_end)
 ),
@@ -54,7 +57,7 @@ select
     s.documents,
     f.doc_ids,
     f.source_paths
-from audit.indicator_series as s
+from conflicting as s
 join competing as c using (series_id, period_start, period_end)
 join sources as f using (series_id, period_start, period_end)
 order by s.province_code, s.province_regime, s.indicator_code, s.admin_level nulls first, s.is_target,
