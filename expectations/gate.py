@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,11 @@ CHECKS_DIR = Path(__file__).parent / "checks"
 # Rows per frame GX validates at once: a full build's tables go through GX in chunks this long.
 GATE_CHUNK_ROWS = 250_000
 STAGED_DOCUMENTS = "(select doc_id from staging.documents)"
+# Published tables that are views over other views, built once into a temporary table before GX's row
+# feed reads them: DuckDB can spill a table under its memory limit, while the feed's uniqueness
+# window over the series view, computed in the same query, ran out of memory under a 1 GB limit at
+# a million reports.
+MATERIALISED = frozenset({"indicator_series"})
 _SEVERITY = re.compile(r"^--\s*severity:\s*(error|warn)\s*$", re.MULTILINE)
 
 
@@ -161,21 +167,39 @@ def _validate_tables(
     for name, contract in contracts.items():
         suite = build_suite(contract)
         outcomes, rows = [], 0
-        for chunk in _rows_to_validate(con, contract):
-            outcomes.append(_validate(context, contract, chunk, suite, run))
-            rows += chunk.height
+        with _source_schema(con, contract) as schema:
+            for chunk in _rows_to_validate(con, contract, schema):
+                outcomes.append(_validate(context, contract, chunk, suite, run))
+                rows += chunk.height
         validations[name] = merge_outcomes(outcomes)
         validated[name] = rows
     return validations, validated
 
 
-def _rows_to_validate(con: duckdb.DuckDBPyConnection, contract: Contract) -> Iterator[pl.DataFrame]:
+@contextmanager
+def _source_schema(con: duckdb.DuckDBPyConnection, contract: Contract) -> Iterator[str]:
+    """Where GX's row feed reads the table from: `audit`, or for a MATERIALISED table a temporary
+    copy of it (`temp`), dropped once its rows are validated."""
+    if contract.table not in MATERIALISED:
+        yield "audit"
+        return
+    table = contract.table  # a published table's name (the contract's), not input
+    con.execute(f"create or replace temp table {table} as select * from audit.{table}")
+    try:
+        yield "temp"
+    finally:
+        con.execute(f"drop table if exists temp.{table}")
+
+
+def _rows_to_validate(
+    con: duckdb.DuckDBPyConnection, contract: Contract, schema: str = "audit"
+) -> Iterator[pl.DataFrame]:
     """The rows of a published table GX validates, as GX sees them (the boolean result of every
     check; the table's own columns keep their names for the schema check, without their values),
     in chunks of at most GATE_CHUNK_ROWS; at least one (maybe empty) chunk."""
     checks = _check_columns(contract)
     query = published_table_query(
-        con, contract.table, "audit", checks, values_of=set(), hidden=_new_rows(contract)
+        con, contract.table, schema, checks, values_of=set(), hidden=_new_rows(contract)
     )
     failing = " and ".join(f'"{name}"' for name in checks)
     selected = f"select * exclude (cds_new_row) from ({query}) where cds_new_row or not ({failing})"
