@@ -74,12 +74,9 @@ from points
 where period_start is not null and period_end is not null;
 
 create or replace view {schema}.indicator_series as
--- One grouping per point gives its counts and its chosen figure (arg_min over the choice order:
--- dated before undated, the latest document date, then the latest published date, then the
--- document id and the span), so only narrow rows (keys, order and fact_id) are grouped and only the
--- chosen figures are read whole. It replaces a row_number() window over the figures plus a second
--- grouping for the counts: at a million reports that form ran out of DuckDB memory under a 1 GB
--- limit, where this one finished within it.
+-- A point is keyed by the columns series_id is hashed from, so that the choice ranks narrow rows
+-- (keys, order and fact_id) and only the chosen figures are read whole: ranking every figure with
+-- its evidence would hold them all in memory at once.
 with stated as (
     select
         province_code,
@@ -90,20 +87,22 @@ with stated as (
         period_start,
         period_end,
         count(distinct doc_id) as documents,
-        count(distinct value) as values_stated,
-        arg_min(
-            fact_id,
-            struct_pack(
-                undated := document_date is null,
-                latest_document := -coalesce(epoch(document_date), 0),
-                unpublished := published_date is null,
-                latest_published := -coalesce(epoch(published_date), 0),
-                doc_id := doc_id,
-                span_start := span_start
-            )
-        ) as fact_id
+        count(distinct value) as values_stated
     from {schema}.indicator_series_figures
     group by all
+),
+choice as (
+    select fact_id
+    from {schema}.indicator_series_figures
+    qualify row_number() over (
+        partition by province_code, province_regime, indicator_code, admin_level, is_target, period_start, period_end
+        order by document_date desc nulls last, published_date desc nulls last, doc_id, span_start
+    ) = 1
+),
+chosen as (
+    select *
+    from {schema}.indicator_series_figures
+    semi join choice using (fact_id)
 )
 select
     c.series_id,
@@ -130,6 +129,13 @@ select
     c.evidence,
     c.span_start,
     c.span_end
-from {schema}.indicator_series_figures as c
-join stated as s using (fact_id)
+from chosen as c
+join stated as s
+    on s.province_code = c.province_code
+    and s.province_regime is not distinct from c.province_regime
+    and s.indicator_code = c.indicator_code
+    and s.admin_level is not distinct from c.admin_level
+    and s.is_target = c.is_target
+    and s.period_start = c.period_start
+    and s.period_end = c.period_end
 left join {schema}.province_names as n on n.province_code = c.province_code and n.province_regime = c.province_regime;
