@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cds import pipeline
 from cds.settings import Settings
-from expectations.gate import CHECKS_DIR, GateResult
+from expectations.gate import CHECKS_DIR, GateParams, GateResult, run_gate
 from tests.conftest import span_of, write_report
 from transforms.frames import to_fact_frames
 from transforms.model import Extraction, Metric, Province
@@ -203,6 +203,23 @@ def test_facts_read_before_targets_were_told_apart_stay_out(
             "select count(*) from core.indicator_series where source_path = 'late.txt'"
         ).fetchall()
     assert left == [(0,)]
+
+
+def test_the_gate_reads_the_series_from_a_copy_and_still_finds_a_duplicated_point(
+    release: tuple[GateResult, Release], settings: Settings
+) -> None:
+    with connect(settings.warehouse_path) as con:
+        # Every point twice (the mistake the uniqueness check is for), in the view the gate copies.
+        con.execute(
+            "create or replace view audit.indicator_series as "
+            "select * from core.indicator_series union all select * from core.indicator_series"
+        )
+        gate = run_gate(con, GateParams(run_id="run-2"))
+        left = con.execute("select count(*) from duckdb_tables() where temporary").fetchall()
+    unique = next(c for c in gate.checks if c.table == "indicator_series" and c.check.startswith("unique_"))
+    assert (unique.success, unique.failing_rows) == (False, 10)  # 5 points, each twice
+    assert "×2" in unique.detail  # the duplicated keys, named from audit
+    assert left == [(0,)]  # the copy is dropped once its rows are validated
 
 
 # The choice rule on its own: figures of one series point in documents with or without dates, the
