@@ -104,6 +104,11 @@ def release(settings: Settings) -> tuple[GateResult, Release]:
     return build(settings, {EARLY: early_extraction(), LATE: late_extraction()})
 
 
+def replace_audit_series(con: duckdb.DuckDBPyConnection, select: str) -> None:
+    """Make the series the gate reads (`audit.indicator_series`) the given test-written SELECT."""
+    con.execute(f"create or replace view audit.indicator_series as {select}")
+
+
 def series(release: Release, where: str = "true") -> pl.DataFrame:
     with duckdb.connect(str(release.path / OPEN_DATA_DB), read_only=True) as db:
         return query_frame(db, f"select * from indicator_series where {where}")  # test-written filters
@@ -183,10 +188,7 @@ def test_the_check_passes_when_targets_stay_apart_and_fails_on_a_series_that_mer
         assert con.execute(proof).fetchall() == []
         # A series built without telling targets from results (the mistake the check is for): the
         # 2025 target of 80 % becomes a "result" point.
-        con.execute(
-            "create or replace view audit.indicator_series as "
-            "select * replace (false as is_target) from core.indicator_series"
-        )
+        replace_audit_series(con, "select * replace (false as is_target) from core.indicator_series")
         failing = con.execute(proof).fetchall()
     assert len(failing) == 1 and failing[0][7] is True  # the figure itself is a target
 
@@ -210,9 +212,8 @@ def test_the_gate_reads_the_series_from_a_copy_and_still_finds_a_duplicated_poin
 ) -> None:
     with connect(settings.warehouse_path) as con:
         # Every point twice (the mistake the uniqueness check is for), in the view the gate copies.
-        con.execute(
-            "create or replace view audit.indicator_series as "
-            "select * from core.indicator_series union all select * from core.indicator_series"
+        replace_audit_series(
+            con, "select * from core.indicator_series union all select * from core.indicator_series"
         )
         gate = run_gate(con, GateParams(run_id="run-2"))
         left = con.execute("select count(*) from duckdb_tables() where temporary").fetchall()
@@ -250,19 +251,17 @@ def test_the_choice_is_the_latest_document_then_its_first_figure(
     documents: dict[str, tuple[date | None, date | None]] = {}
     for event, published, doc_id, _ in figures:
         documents.setdefault(doc_id, (event, published))
-    for doc_id, (event, published) in documents.items():
-        con.execute(
-            "insert into core.dim_document (doc_id, source_path, published_date, event_date, extracted_at) "
-            "values (?, ?, ?, ?, now())",
-            [doc_id, f"{doc_id}.txt", published, event],
-        )
-    for _, _, doc_id, span in figures:  # a target placed by its deadline: undated documents enter too
-        con.execute(
-            "insert into core.fact_metric (fact_id, doc_id, province_code, kind, value, unit, raw_text, "
-            "subject, indicator_code, is_target, target_year, evidence, span_start, span_end) values "
-            "(?, ?, '02', 'percent', ?, '%', 'x', 's', 'dossier_online_pct', true, 2025, 'x', ?, ?)",
-            [f"{doc_id}:{span}", doc_id, float(span), span, span + 1],
-        )
+    con.executemany(
+        "insert into core.dim_document (doc_id, source_path, published_date, event_date, extracted_at) "
+        "values (?, ?, ?, ?, now())",
+        [[doc_id, f"{doc_id}.txt", published, event] for doc_id, (event, published) in documents.items()],
+    )
+    con.executemany(  # targets placed by their deadline: figures of undated documents enter too
+        "insert into core.fact_metric (fact_id, doc_id, province_code, kind, value, unit, raw_text, "
+        "subject, indicator_code, is_target, target_year, evidence, span_start, span_end) values "
+        "(?, ?, '02', 'percent', ?, '%', 'x', 's', 'dossier_online_pct', true, 2025, 'x', ?, ?)",
+        [[f"{doc_id}:{span}", doc_id, float(span), span, span + 1] for *_, doc_id, span in figures],
+    )
 
     def order(fact: tuple[str, int]) -> tuple[Any, ...]:
         event, published = documents[fact[0]]
