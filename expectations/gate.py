@@ -192,7 +192,7 @@ def _source_schema(con: duckdb.DuckDBPyConnection, contract: Contract) -> Iterat
 
 
 def _rows_to_validate(
-    con: duckdb.DuckDBPyConnection, contract: Contract, schema: str = "audit"
+    con: duckdb.DuckDBPyConnection, contract: Contract, schema: str
 ) -> Iterator[pl.DataFrame]:
     """The rows of a published table GX validates, as GX sees them (the boolean result of every
     check; the table's own columns keep their names for the schema check, without their values),
