@@ -145,7 +145,7 @@ def create_app(settings: Settings) -> FastAPI:
         body = {
             "release": release.release_id,
             "latest": release.release_id,
-            "releases": [_release_body(request, r) for r in reader.releases()],
+            "releases": [_release_body(request, r) for r in reader.releases(release)],
         }
         return _respond(request, release, _json(body), ResultFormat.json)
 

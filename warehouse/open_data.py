@@ -217,9 +217,15 @@ class ReleaseReader:
         self._tables: dict[str, list[TableInfo]] = {}
         self._lock = threading.Lock()
 
-    def releases(self) -> list[ReleaseRef]:
-        """Complete releases, newest first."""
-        return [self._ref(info.release_id, info.is_latest) for info in list_releases(self.public_dir)]
+    def releases(self, latest: ReleaseRef) -> list[ReleaseRef]:
+        """Complete releases, newest first, with `latest` (as the caller resolved it) marked latest.
+
+        A publish may move the `latest` link between resolving it and listing the folders; reading
+        the link once per answer keeps the answer's `latest` and the list's mark the same release."""
+        return [
+            self._ref(info.release_id, info.release_id == latest.release_id)
+            for info in list_releases(self.public_dir)
+        ]
 
     def resolve(self, release_id: str) -> ReleaseRef:
         """A release by id, or `latest`; UnknownRelease for anything else (never a path)."""
