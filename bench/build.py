@@ -16,6 +16,7 @@ import resource
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from functools import partial
@@ -78,8 +79,10 @@ def timed(times: dict[str, float], stage: str, work: Callable[[], T]) -> T:
     if MEMORY is not None:
         MEMORY.stage = stage
     began = time.perf_counter()
-    result = work()
-    times[stage] = times.get(stage, 0.0) + time.perf_counter() - began
+    try:
+        result = work()
+    finally:  # a stage that fails is timed up to its failure
+        times[stage] = times.get(stage, 0.0) + time.perf_counter() - began
     if os.environ.get("BENCH_TRACE"):
         rss = MEMORY.rss_mb() if MEMORY else 0.0
         print(
@@ -88,8 +91,11 @@ def timed(times: dict[str, float], stage: str, work: Callable[[], T]) -> T:
     return result
 
 
-def build(source: Path, warehouse: Path, public: Path, sql_gate: bool, workers: int) -> dict[str, Any]:
-    """The five stages in the nightly flow's order, each timed; the gate optionally also as SQL.
+def build(
+    source: Path, warehouse: Path, public: Path, sql_gate: bool, workers: int, times: dict[str, float]
+) -> dict[str, Any]:
+    """The five stages in the nightly flow's order, each timed into `times` (the caller keeps the
+    stages that finished when one fails); the gate optionally also as SQL.
 
     Extraction goes a wave of documents at a time, as the flow does; with `workers` > 1 each
     wave's batches run on a local Dask cluster of that many processes (what the flow's
@@ -99,7 +105,6 @@ def build(source: Path, warehouse: Path, public: Path, sql_gate: bool, workers: 
     from cds.settings import Settings
 
     settings = Settings(source_dir=source, warehouse_path=warehouse, public_dir=public)
-    times: dict[str, float] = {}
     timed(times, "ingest", lambda: pipeline.prepare_warehouse(settings))
     summary = timed(times, "ingest", lambda: pipeline.ingest_source(settings, source, RUN_ID))
     with extraction_pool(workers) as extract_all:  # workers start within the timed extraction
@@ -259,16 +264,25 @@ def main() -> None:
     global MEMORY
     MEMORY = StageMemory()
     began = time.perf_counter()
-    if args.flow:
-        result = run_flow(args.source)
-    else:
-        result = build(args.source, args.warehouse, args.public, args.sql_gate, args.workers)
-        result["workers"] = args.workers
+    times: dict[str, float] = {}
+    try:
+        if args.flow:
+            result = run_flow(args.source)
+        else:
+            result = build(args.source, args.warehouse, args.public, args.sql_gate, args.workers, times)
+            result["workers"] = args.workers
+    except Exception as failure:  # a build that fails is a result too: where, when, at what memory
+        traceback.print_exc()
+        message = (str(failure).strip().splitlines() or [""])[0][:300]
+        reason = f"{MEMORY.stage}: {type(failure).__name__}: {message}"
+        result = {"failed": reason, "failed_stage": MEMORY.stage, "stages": times, "workers": args.workers}
     result["process_s"] = time.perf_counter() - began
     result["peak_rss_mb"] = max(peak_rss_mb(), MEMORY.peak_mb)  # with the extraction workers
     result["stage_peak_rss_mb"] = MEMORY.peaks_mb
     result["stage_peak_rss_own_mb"] = MEMORY.own_peaks_mb  # the building process without its children
     print(json.dumps(result, default=str))
+    if "failed" in result:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

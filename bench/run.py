@@ -276,11 +276,29 @@ def _subprocess(args: list[str], env: Any) -> dict[str, Any]:
         text=True,
     )
     wall = time.perf_counter() - began
+    result = _last_json_line(done.stdout)
     if done.returncode != 0:
-        raise RuntimeError(f"bench.build {' '.join(args)} failed:\n{done.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        raise BuildFailed(f"bench.build {' '.join(args)} failed:\n{done.stderr[-4000:]}", result)
     result["wall_s"] = wall
     return result
+
+
+class BuildFailed(RuntimeError):
+    """A build process that failed, with what it recorded up to the failure (stage times, peaks)."""
+
+    def __init__(self, message: str, partial: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+def _last_json_line(stdout: str) -> dict[str, Any]:
+    """The build's JSON record (its last output line); empty when it died before printing one."""
+    lines = stdout.strip().splitlines()
+    try:
+        record = json.loads(lines[-1]) if lines else {}
+    except json.JSONDecodeError:
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
 def corpus(work: Path, name: str, n: int, seed: int) -> Path:
@@ -546,7 +564,7 @@ def large_build_rows(points: dict[int, dict[str, Any]]) -> list[Row]:
         return []
     n, build = recorded["n"], recorded["build"]
     if "failed" in build:
-        return [
+        failed: list[Row] = [
             (
                 f"full build N={n:,}",
                 f"failed: {build['failed']} ({recorded['date']})",
@@ -554,6 +572,10 @@ def large_build_rows(points: dict[int, dict[str, Any]]) -> list[Row]:
                 "MISSED",
             )
         ]
+        if build.get("stages"):  # what finished before the failure, and the memory it took
+            failed.append((f"full build N={n:,}: per stage until it failed", _stage_times(build), "", ""))
+            failed.append((f"full build N={n:,}: peak RSS per stage", _stage_peaks(build), "", ""))
+        return failed
     total = build["total_s"]
     value = (
         f"{total / 60:.1f} min, peak {build['peak_rss_mb']:,.0f} MB "
@@ -563,7 +585,7 @@ def large_build_rows(points: dict[int, dict[str, Any]]) -> list[Row]:
     recorded_peaks = {
         size: record["build"]["peak_rss_mb"]
         for size, record in recorded_builds().items()
-        if "peak_rss_mb" in record["build"]
+        if "peak_rss_mb" in record["build"] and "failed" not in record["build"]
     }
     measured = {size: p["peak_rss_mb"] for size, p in points.items()}
     peaks = recorded_peaks | measured | {n: build["peak_rss_mb"]}
@@ -610,8 +632,8 @@ def archive_build(work: Path, n: int, seed: int) -> None:
     print(f"corpus: {n:,} reports in {source} ({record['corpus_s']:.0f} s); full build…", file=sys.stderr)
     try:
         record["build"] = build(source, work / f"n{n}" / "state")
-    except RuntimeError as failure:  # recorded too: a build that cannot finish is a result
-        record["build"] = {"failed": failure_reason(str(failure))}
+    except BuildFailed as failure:  # recorded too: a build that cannot finish is a result
+        record["build"] = {"failed": failure_reason(str(failure))} | failure.partial
     record["bench_wall_s"] = time.perf_counter() - began
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{record['date']}-build-{n}.json"
