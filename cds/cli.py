@@ -683,7 +683,7 @@ def sql(
         err.print(f"{path} does not exist: run `cds run` first.", markup=False, highlight=False)
         raise typer.Exit(1)
     try:
-        with connect_read_only(path) as con:
+        with connect_read_only(path, settings.duckdb_memory_limit) as con:
             result = run_query(con, query)
     except (duckdb.Error, QueryRefused) as exc:
         err.print(f"Query failed: {one_line(exc)}", markup=False, highlight=False)

@@ -76,7 +76,7 @@ class Settings(BaseSettings):
         2, ge=1, description="Threads or local Dask worker processes for extraction."
     )
     duckdb_memory_limit: str = Field(
-        "2GB", description="Memory DuckDB may use before spilling to disk (e.g. '4GB')."
+        "1GB", description="Memory DuckDB may use before spilling to disk (e.g. '4GB')."
     )
     lock_wait_seconds: float = Field(
         900, ge=0, description="How long a run waits for another run to release the warehouse."

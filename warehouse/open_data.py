@@ -78,7 +78,7 @@ def read_only_config(memory_limit: str) -> dict[str, str | bool | int | float | 
     }
 
 
-def connect_read_only(path: Path, memory_limit: str = "2GB") -> duckdb.DuckDBPyConnection:
+def connect_read_only(path: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
     """A guarded read-only connection to a release's (or the warehouse's) DuckDB file."""
     return duckdb.connect(str(path), read_only=True, config=read_only_config(memory_limit))
 
