@@ -53,9 +53,10 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "corrections",
 )
 # core: as extracted (dimensions only); corrected: core with corrections applied (what is released);
-# audit: what the next release would hold (what the gate checks); temp: a derived table the gate
-# built once from audit for its own reads (expectations/gate.py, MATERIALISED).
-SCHEMAS = frozenset({"core", "audit", "corrected", "temp"})
+# audit: what the next release would hold (what the gate checks); audit_staged: the same, of the
+# staged documents only (`staged_only`); temp: a derived table the gate built once from audit for
+# its own reads (expectations/gate.py, MATERIALISED).
+SCHEMAS = frozenset({"core", "audit", "audit_staged", "corrected", "temp"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
 CSV_COPY_OPTIONS = "(header)"  # readers write query results with the same options (warehouse/open_data.py)
@@ -91,9 +92,11 @@ def read_published_table(
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
     results, not every evidence sentence, and this keeps its memory flat), and optionally only
     the rows where some extra boolean column is false."""
+    if staged_only:  # built from the staged documents' audit state alone: the same rows, sooner
+        if schema != "audit":
+            raise ValueError(f"staged rows are read from the audit state, not {schema!r}")
+        schema = "audit_staged"
     query = published_table_query(con, table, schema, extra_columns, values_of=values_of)
-    if staged_only:
-        query = f"select * from ({query}) where doc_id in (select doc_id from staging.documents)"
     if failing_only and extra_columns:
         passing = " and ".join(f'"{name}"' for name in extra_columns)
         query = f"select * from ({query}) where not ({passing})"
