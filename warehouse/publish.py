@@ -54,7 +54,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
 )
 # core: as extracted (dimensions only); corrected: core with corrections applied (what is released);
 # audit: what the next release would hold (what the gate checks); audit_staged: the same, of the
-# staged documents only (`staged_only`); temp: a derived table the gate built once from audit for
+# staged documents only (the gate's quarantine pass); temp: a derived table the gate built once from audit for
 # its own reads (expectations/gate.py, MATERIALISED).
 SCHEMAS = frozenset({"core", "audit", "audit_staged", "corrected", "temp"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
@@ -82,20 +82,15 @@ def read_published_table(
     schema: str,
     extra_columns: dict[str, str] | None = None,
     *,
-    staged_only: bool = False,
     values_of: Collection[str] | None = None,
     failing_only: bool = False,
 ) -> pl.DataFrame:
-    """One open-data table as built from `schema` ('core' or 'audit'), optionally with extra
-    boolean columns computed by trusted SQL expressions from the table contracts, optionally only
-    the rows of documents waiting in staging, and optionally with the values of only some columns
+    """One open-data table as built from `schema` (one of SCHEMAS; 'audit_staged' gives only the
+    rows of documents waiting in staging), optionally with extra boolean columns computed by
+    trusted SQL expressions from the table contracts, optionally with the values of only some columns
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
     results, not every evidence sentence, and this keeps its memory flat), and optionally only
     the rows where some extra boolean column is false."""
-    if staged_only:  # built from the staged documents' audit state alone: the same rows, sooner
-        if schema != "audit":
-            raise ValueError(f"staged rows are read from the audit state, not {schema!r}")
-        schema = "audit_staged"
     query = published_table_query(con, table, schema, extra_columns, values_of=values_of)
     if failing_only and extra_columns:
         passing = " and ".join(f'"{name}"' for name in extra_columns)
