@@ -59,6 +59,10 @@ OTHER_TABLES = ("documents", "provinces", "indicators", "indicator_series", "cor
 # A series chart needs a trend (results in two periods) or a result to set against a target; a
 # province page shows the indicators with the most points first, so pages and rendering stay bounded.
 MAX_SERIES_CHARTS_PER_PAGE = 4
+# A series chart's table on its page lists its most recent points; the chart and its CSV hold them
+# all. A series gains a point with every dated report, so without a bound a province page (and the
+# time to write it) grows with the archive: 1.5 MB per page at 100,000 reports.
+SERIES_TABLE_ROWS = 40
 LEVELS: dict[str | None, tuple[str, str]] = {
     None: ("Không nêu cấp", "Level not stated"),
     "national": ("Cả nước", "National"),
@@ -126,7 +130,8 @@ class Chart:
     alt: str
     size: Future[tuple[int, int]] | tuple[int, int]
     headers: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
+    rows: tuple[tuple[Any, ...], ...]  # the rows the page's table lists
+    total_rows: int  # the rows of the chart's data (its CSV)
 
     @property
     def width(self) -> int:
@@ -848,10 +853,14 @@ def _series_chart(
         f"Biểu đồ đường: {vi} ({unit}) của {province['name']}, {results.height} kết quả "
         f"và {targets.height} chỉ tiêu; kết quả nối bằng đường, chỉ tiêu là hình thoi rỗng tại năm hạn, "
         f"không nối với kết quả. {en} for {province['name']}: {results.height} results as a line, "
-        f"{targets.height} targets as hollow diamonds at their deadline; the data is in the table below."
+        f"{targets.height} targets as hollow diamonds at their deadline; the data is in the table below "
+        "and in its CSV file."
     )
     title = f"{vi} — {province['name']} / {en}"
-    return _render(out, f"series_{province['page']}_{code}", spec, data, title, alt)
+    listed = data.sort("period_end", descending=True, nulls_last=True, maintain_order=True).head(
+        SERIES_TABLE_ROWS
+    )
+    return _render(out, f"series_{province['page']}_{code}", spec, data, title, alt, listed=listed)
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -861,10 +870,18 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def _render(
-    out: ChartFiles, slug: str, spec: dict[str, Any], data: pl.DataFrame, title: str, alt: str
+    out: ChartFiles,
+    slug: str,
+    spec: dict[str, Any],
+    data: pl.DataFrame,
+    title: str,
+    alt: str,
+    *,
+    listed: pl.DataFrame | None = None,
 ) -> Chart:
     """Render a Vega-Lite spec to SVG offline (in `out.pool` when given; or reuse the previous
-    release's SVG of the same key) and write it with its data as CSV under charts/."""
+    release's SVG of the same key) and write it with its data as CSV under charts/. The page's
+    table lists `listed` (some of the data's rows), or all of them."""
     full_spec = {**spec, "config": CHART_CONFIG}
     key = _chart_key(full_spec)
     folder = out.release_dir / "charts"
@@ -891,7 +908,8 @@ def _render(
         alt=alt,
         size=size,
         headers=tuple(data.columns),
-        rows=tuple(data.rows()),
+        rows=tuple((data if listed is None else listed).rows()),
+        total_rows=data.height,
     )
 
 

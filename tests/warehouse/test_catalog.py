@@ -17,6 +17,7 @@ from markupsafe import escape
 from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import (
     MAX_SERIES_CHARTS_PER_PAGE,
+    SERIES_TABLE_ROWS,
     CatalogData,
     consensus_ranks,
     mark_evidence,
@@ -509,3 +510,27 @@ def test_a_province_page_charts_its_series_with_targets_apart_and_the_series_pag
     assert 'href="provinces/86.html#series-dossier_online_pct"' in page
     assert "1 điểm có bất đồng" in page  # the 2022 point, stated two ways
     assert 'href="indicator_series.html"' in read(catalog / "index.html")
+
+
+def test_a_long_series_lists_its_latest_points_on_the_page_and_all_of_them_in_its_csv(
+    tmp_path: Path, tables: dict[str, pl.DataFrame]
+) -> None:
+    years = range(2025 - SERIES_TABLE_ROWS - 5, 2025)  # a point a year, more than the page lists
+    points = frame(
+        load_contracts()["indicator_series"], [series_point(40.0 + i / 10, y) for i, y in enumerate(years)]
+    )
+    write_catalog(tmp_path, catalog_data(tables | {"indicator_series": points}), load_contracts(), RELEASE_ID)
+    data = pl.read_csv(tmp_path / "charts" / "series_86_dossier_online_pct.csv", try_parse_dates=True)
+    assert data.height == len(years)
+    page = read(tmp_path / "provinces" / "86.html")
+    figure = page.split('id="series-dossier_online_pct"', 1)[1].split("</figure>", 1)[0]
+    listed = [int(year) for year in re.findall(r"<td>(\d{4})-12-31</td>", figure)]  # each row's period end
+    assert listed == list(reversed(years))[:SERIES_TABLE_ROWS]  # the latest periods, newest first
+    assert f"Bảng liệt kê {SERIES_TABLE_ROWS} điểm có kỳ mới nhất trong tổng số {len(years)}" in figure
+    assert f"The table lists the {SERIES_TABLE_ROWS} points of the latest periods of {len(years)}" in figure
+
+
+def test_a_short_series_lists_every_point(catalog: Path) -> None:
+    figure = read(catalog / "provinces" / "86.html").split('id="series-dossier_online_pct"', 1)[1]
+    assert figure.split("</figure>", 1)[0].count("<tr><td>") == 3
+    assert "Bảng liệt kê" not in figure
