@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from expectations.contracts import Contract
 from warehouse.chart_render import VI_NUMBERS, render_svg, svg_size
 from warehouse.database import query_frame
 from warehouse.datapackage import LICENSE
+from warehouse.release_ids import release_time
 from warehouse.sql import read_sql, render_sql
 
 if TYPE_CHECKING:
@@ -371,7 +372,7 @@ def _copy_stylesheet(release_dir: Path) -> Path:
 def _release_date(release_id: str) -> str:
     """Release ids are UTC timestamps (see warehouse.publish); show them as a readable date."""
     try:
-        stamp = datetime.strptime(release_id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+        stamp = release_time(release_id)
     except ValueError:
         return release_id
     return stamp.strftime("%Y-%m-%d %H:%M UTC")

@@ -13,15 +13,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cds.settings import get_settings
 from expectations.contracts import Contract
+from warehouse.release_ids import release_time
 
 DCAT_FILE = "dcat.jsonld"
-RELEASE_ID_FORMAT = "%Y%m%dT%H%M%S%fZ"
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
@@ -71,7 +71,7 @@ def dcat_document(
 ) -> dict[str, Any]:
     base = base_url.rstrip("/") + "/"
     release = f"{base}releases/{release_id}/"
-    issued = _datetime(datetime.strptime(release_id, RELEASE_ID_FORMAT).replace(tzinfo=UTC))
+    issued = _datetime(release_time(release_id))
     agent = {"@id": f"{base}#publisher", "@type": "foaf:Agent", "foaf:name": publisher}
     api = {
         "@id": f"{base}api",

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.publish import CSV_COPY_OPTIONS, OPEN_DATA_DB, _sql_path, list_releases, read_manifest
+from warehouse.release_ids import release_time
 
 # What a reader may run: one query that returns rows. Everything else (writes, ATTACH, COPY,
 # EXPORT, INSTALL/LOAD, SET/PRAGMA/CALL, transactions) is refused before DuckDB sees it; the
@@ -34,7 +35,6 @@ LIST_COLUMNS = (
     "select table_name, column_name, data_type, comment from duckdb_columns() "
     "where schema_name = 'main' order by table_name, column_index"
 )
-RELEASE_ID_FORMAT = "%Y%m%dT%H%M%S%fZ"
 
 
 class QueryRefused(ValueError):
@@ -194,7 +194,7 @@ class ReleaseRef:
 
     @property
     def published_at(self) -> datetime:
-        return datetime.strptime(self.release_id, RELEASE_ID_FORMAT).replace(tzinfo=UTC)
+        return release_time(self.release_id)
 
 
 @dataclass(frozen=True, slots=True)

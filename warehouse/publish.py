@@ -16,7 +16,6 @@ from collections.abc import Collection, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from warehouse.database import attached, drop_cached_blocks, query_frame, query_
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
 from warehouse.dcat import write_dcat
 from warehouse.load import core_version
+from warehouse.release_ids import new_release_id
 from warehouse.release_notes import (
     QualityReport,
     changelog_entry,
@@ -147,7 +147,7 @@ def write_release(
     """
     releases = public_dir / "releases"
     _remove_partial_releases(releases)
-    release_id = release_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    release_id = release_id or new_release_id()
     final = releases / release_id
     staging = releases / f".{release_id}.partial"
     latest = public_dir / "latest"
