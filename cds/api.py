@@ -23,6 +23,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 from cds.settings import Settings
@@ -86,7 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET"],
+        allow_methods=["GET", "HEAD"],
         allow_headers=["*"],
         expose_headers=[RELEASE_HEADER, "ETag", "Last-Modified", "Link"],
     )
@@ -283,7 +284,19 @@ def create_app(settings: Settings) -> FastAPI:
     def latest_file(request: Request, path: str) -> Response:
         return _file(request, release_of("latest"), path)
 
+    _answer_head_like_get(app)
     return app
+
+
+def _answer_head_like_get(app: FastAPI) -> None:
+    """HEAD on every GET route, answered with GET's headers and no body (RFC 9110 §9.3.2): link
+    checkers, DCAT harvesters and caches ask a download's size, type, ETag and date without
+    fetching it. Starlette's own routes do this; FastAPI's do not. The OpenAPI document is built
+    (and kept) first, so that it lists each operation once, under GET."""
+    app.openapi()
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.methods and "GET" in route.methods:
+            route.methods.add("HEAD")
 
 
 def _release_body(request: Request, release: ReleaseRef) -> dict[str, Any]:

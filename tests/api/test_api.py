@@ -229,6 +229,26 @@ def test_cors_is_open_for_get(client: httpx.Client) -> None:
     assert preflight.status_code == 200 and "GET" in preflight.headers["access-control-allow-methods"]
 
 
+def test_head_answers_with_the_headers_of_get_and_no_body(
+    client: httpx.Client, sample_release: Settings
+) -> None:
+    current = release_id(sample_release)
+    for path in (
+        "/api/tables/dti_ranks?format=csv",
+        f"/releases/{current}/metrics.parquet",
+        "/dcat.jsonld",
+        "/api/releases",
+        "/",
+    ):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == got.status_code == 200, path
+        assert head.content == b"" and got.content, path
+        for name in ("content-type", "content-length", "etag", "last-modified", "x-cds-release"):
+            assert head.headers.get(name) == got.headers.get(name), (path, name)
+    missing = client.head("/api/tables/no_such_table")
+    assert missing.status_code == 404 and missing.content == b""
+
+
 def test_openapi_docs_are_served_without_the_internet(client: httpx.Client) -> None:
     docs = client.get("/docs")
     schema = client.get("/openapi.json").json()
@@ -238,6 +258,7 @@ def test_openapi_docs_are_served_without_the_internet(client: httpx.Client) -> N
     assert scripts and all(src.startswith("/") for src in scripts)
     assert all(client.get(src).status_code == 200 for src in scripts)
     assert {"/api/releases", "/api/tables/{table}", "/api/sql"} <= set(schema["paths"])
+    assert {method for operations in schema["paths"].values() for method in operations} == {"get"}
 
 
 def test_root_serves_the_catalog_page_and_release_files(
