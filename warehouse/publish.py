@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import shutil
 from collections.abc import Collection, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,7 @@ from warehouse.release_notes import (
 )
 from warehouse.sql import render_sql, sql_literal, sql_statements
 
+LOG = logging.getLogger(__name__)
 PUBLISHED_TABLES: tuple[str, ...] = (
     "dti_ranks",
     "metrics",
@@ -155,7 +158,7 @@ def write_release(
     before = read_manifest(previous) if previous is not None else {}
     staging.mkdir(parents=True)
     try:
-        with chart_pool(chart_processes) as pool:
+        with chart_pool(chart_processes) as processes:
             tables = _write_tables(con, staging, previous, before.get("tables") or {})
             counts = {name: table["rows"] for name, table in tables.items()}
             fingerprint = _fingerprint(tables)
@@ -179,7 +182,9 @@ def write_release(
             with attached(con, staging / OPEN_DATA_DB, read_only=True):
                 catalog = read_catalog_data(con)
             drop_cached_blocks(con)  # the catalog renders in Python and the chart processes
-            charts = ChartFiles(staging, previous, dict(before.get("chart_inputs") or {}), pool=pool)
+            charts = ChartFiles(
+                staging, previous, dict(before.get("chart_inputs") or {}), pool=processes.ready()
+            )
             write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
             manifest = {
                 "release_id": release_id,
@@ -201,17 +206,41 @@ def write_release(
     return Release(release_id, final, counts, created=True)
 
 
+@dataclass(slots=True)
+class ChartProcesses:
+    """Processes that render charts, started with a release so that they are ready for its catalog."""
+
+    pool: Executor | None
+    starting: list[Future[None]]
+
+    def ready(self) -> Executor | None:
+        """The pool once its processes have started, or None (charts render in this process) when
+        there is none or they could not start: a script that publishes without an
+        `if __name__ == "__main__":` guard runs itself again in each new process, which then dies."""
+        if self.pool is None:
+            return None
+        try:
+            for started in self.starting:
+                started.result()
+        except BrokenProcessPool:
+            LOG.warning(
+                "the chart processes could not start, so charts render in this process; a script that "
+                'publishes needs its work under `if __name__ == "__main__":` to render them in parallel'
+            )
+            return None
+        return self.pool
+
+
 @contextmanager
-def chart_pool(processes: int) -> Iterator[Executor | None]:
-    """Processes that render charts (None for 0), each importing its renderer from the start."""
+def chart_pool(processes: int) -> Iterator[ChartProcesses]:
+    """Processes that render charts (none for 0), each importing its renderer from the start."""
     if processes < 1:
-        yield None
+        yield ChartProcesses(None, [])
         return
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for _ in range(processes):
-            pool.submit(warm_up)
+        starting = [pool.submit(warm_up) for _ in range(processes)]
         try:
-            yield pool
+            yield ChartProcesses(pool, starting)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

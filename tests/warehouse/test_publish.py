@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +13,11 @@ import polars as pl
 import pytest
 
 from cds import pipeline
-from cds.settings import Settings
+from cds.settings import PROJECT_ROOT, Settings
 from expectations.contracts import load_contracts
 from tests.conftest import REPORT_TEXT, write_report
 from tests.warehouse.test_load import build
-from warehouse.publish import OPEN_DATA_DB, PUBLISHED_TABLES, prune_releases, switch_latest
+from warehouse.publish import OPEN_DATA_DB, PUBLISHED_TABLES, chart_pool, prune_releases, switch_latest
 
 
 def test_release_holds_every_table_as_parquet_and_csv_with_a_datapackage(settings: Settings) -> None:
@@ -143,3 +144,34 @@ def test_open_data_duckdb_documents_its_columns_and_offers_views(settings: Setti
         ).fetchall()
     assert comment == [("Thứ hạng / Rank (1 = best)",)]
     assert overall == [("86", 2022, 30, 1)]
+
+
+UNGUARDED_SCRIPT = """
+from warehouse.publish import chart_pool
+
+with chart_pool(2) as processes:  # no `if __name__ == "__main__":`: each new process runs this again
+    print("parallel" if processes.ready() is not None else "in this process", flush=True)
+"""
+
+
+def test_a_script_without_a_main_guard_renders_charts_in_its_own_process(tmp_path: Path) -> None:
+    script = tmp_path / "publish_script.py"
+    script.write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "in this process"
+    assert "the chart processes could not start, so charts render in this process" in done.stderr
+
+
+def test_chart_processes_are_used_when_they_start() -> None:
+    with chart_pool(1) as processes:
+        assert processes.ready() is not None
+    with chart_pool(0) as processes:
+        assert processes.ready() is None
