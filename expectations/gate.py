@@ -329,8 +329,9 @@ def _failing_staged_rows(con: duckdb.DuckDBPyConnection, contracts: dict[str, Co
         checked = read_published_table(
             con,
             name,
-            "audit_staged",
+            "audit",
             {CHECK_PREFIX + r.name: f"coalesce(({r.sql}), false)" for r in rules},
+            staged_only=True,
             failing_only=True,  # only the few failing rows come back to Python
         )
         parts.extend(_failures_of(name, contract, checked, rules))

@@ -113,7 +113,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     from warehouse.corrections import create_corrected_views  # it reads this module's helpers
 
     create_corrected_views(con)
-    con.execute((SQL_DIR / "ddl" / "audit_staged_views.sql").read_text(encoding="utf-8"))  # over audit's
     for schema in sorted(SERIES_SCHEMAS):  # after the fact views it reads (audit, corrected)
         con.execute(render_sql("ddl/indicator_series_view.sql", {"schema": SERIES_SCHEMAS}, schema=schema))
 

@@ -56,10 +56,9 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "corrections",
 )
 # core: as extracted (dimensions only); corrected: core with corrections applied (what is released);
-# audit: what the next release would hold (what the gate checks); audit_staged: the same, of the
-# staged documents only (the gate's quarantine pass); temp: a derived table the gate built once from audit for
-# its own reads (expectations/gate.py, MATERIALISED).
-SCHEMAS = frozenset({"core", "audit", "audit_staged", "corrected", "temp"})
+# audit: what the next release would hold (what the gate checks); temp: a derived table the gate
+# built once from audit for its own reads (expectations/gate.py, MATERIALISED).
+SCHEMAS = frozenset({"core", "audit", "corrected", "temp"})
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
 CSV_COPY_OPTIONS = "(header)"  # readers write query results with the same options (warehouse/open_data.py)
@@ -85,16 +84,19 @@ def read_published_table(
     schema: str,
     extra_columns: dict[str, str] | None = None,
     *,
+    staged_only: bool = False,
     values_of: Collection[str] | None = None,
     failing_only: bool = False,
 ) -> pl.DataFrame:
-    """One open-data table as built from `schema` (one of SCHEMAS; 'audit_staged' gives only the
-    rows of documents waiting in staging), optionally with extra boolean columns computed by
-    trusted SQL expressions from the table contracts, optionally with the values of only some columns
+    """One open-data table as built from `schema` ('core' or 'audit'), optionally with extra
+    boolean columns computed by trusted SQL expressions from the table contracts, optionally only
+    the rows of documents waiting in staging, and optionally with the values of only some columns
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
     results, not every evidence sentence, and this keeps its memory flat), and optionally only
     the rows where some extra boolean column is false."""
     query = published_table_query(con, table, schema, extra_columns, values_of=values_of)
+    if staged_only:
+        query = f"select * from ({query}) where doc_id in (select doc_id from staging.documents)"
     if failing_only and extra_columns:
         passing = " and ".join(f'"{name}"' for name in extra_columns)
         query = f"select * from ({query}) where not ({passing})"

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from cds.settings import get_settings
-from warehouse.database import attached, connect, drop_cached_blocks
+from warehouse.database import attached, connect, drop_cached_blocks, ensure_schema
 
 
 @pytest.fixture
@@ -77,3 +77,13 @@ def test_cached_table_blocks_are_handed_back_and_the_limit_stays(tmp_path: Path)
         after = cached_mb(con)
         assert setting(con, "memory_limit") == limit
     assert before > 60 and after <= 32  # what stays is at most the evicting limit (32 MB)
+
+
+def test_views_of_the_staged_documents_left_by_an_earlier_version_are_dropped(tmp_path: Path) -> None:
+    with connect(tmp_path / "cds.duckdb") as con:
+        ensure_schema(con)
+        con.execute("create schema audit_staged")
+        con.execute("create view audit_staged.fact_metric as select * from audit.fact_metric")
+        ensure_schema(con)
+        schemas = {row[0] for row in con.execute("select schema_name from duckdb_schemas()").fetchall()}
+    assert "audit_staged" not in schemas and {"audit", "staging", "core"} <= schemas

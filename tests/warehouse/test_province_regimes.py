@@ -115,7 +115,9 @@ def test_every_code_and_regime_is_published_under_its_reference_name(
     with connect(staged_warehouse.warehouse_path) as con:
         doc_id = str(con.execute("select doc_id from raw.documents").fetchall()[0][0])
         load_staging(con, to_fact_frames([(doc_id, extraction_about(provinces, document))]))
-        published = {table: read_published_table(con, table, "audit_staged") for table in FACT_TABLES}
+        published = {
+            table: read_published_table(con, table, "audit", staged_only=True) for table in FACT_TABLES
+        }
 
     columns = ["province_code", "province_regime", "province_name", "current_province_code"]
     ranks = published["dti_ranks"].select(*columns, "current_province_name").rows()
@@ -284,7 +286,7 @@ def test_a_rank_without_a_recorded_regime_takes_it_from_out_of_the_edition_or_th
     with connect(staged_warehouse.warehouse_path) as con:
         doc_id = str(con.execute("select doc_id from raw.documents").fetchall()[0][0])
         load_staging(con, to_fact_frames([(doc_id, extraction)]))
-        ranks = read_published_table(con, "dti_ranks", "audit_staged")
+        ranks = read_published_table(con, "dti_ranks", "audit", staged_only=True)
     assert ranks.select("province_regime", "province_name").rows() == [
         (expected, "Yên Bái" if expected == 63 else "Lào Cai")
     ]

@@ -1,3 +1,7 @@
+-- Views of the staged documents alone (schema audit_staged) ran the gate out of memory on a
+-- million-report full build; a warehouse that has them loses them here.
+drop schema if exists audit_staged cascade;
+
 -- Which documents are current: the newest readable version of every source path.
 -- A changed file is a new version; the facts of the version it replaced leave core on the next merge.
 create or replace view raw.current_files as
