@@ -370,7 +370,7 @@ def _copy_stylesheet(release_dir: Path) -> Path:
 
 
 def _release_date(release_id: str) -> str:
-    """Release ids are UTC timestamps (see warehouse.publish); show them as a readable date."""
+    """Release ids are UTC timestamps (warehouse/release_ids.py); show them as a readable date."""
     try:
         stamp = release_time(release_id)
     except ValueError:
