@@ -88,7 +88,7 @@ def read_published_table(
     values_of: Collection[str] | None = None,
     failing_only: bool = False,
 ) -> pl.DataFrame:
-    """One open-data table as built from `schema` ('core' or 'audit'), optionally with extra
+    """One open-data table as built from `schema` (one of SCHEMAS), optionally with extra
     boolean columns computed by trusted SQL expressions from the table contracts, optionally only
     the rows of documents waiting in staging, and optionally with the values of only some columns
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
