@@ -98,16 +98,16 @@ def build(
     stages that finished when one fails); the gate optionally also as SQL.
 
     Extraction goes a wave of documents at a time, as the flow does; with `workers` > 1 each
-    wave's batches run on a local Dask cluster of that many processes (what the flow's
-    CDS_TASK_RUNNER=dask does), else in this process.
+    wave's batches run on a local Dask cluster of that many processes, and so does the decoding
+    of each ingest batch (what the flows' CDS_TASK_RUNNER=dask does), else in this process.
     """
     from cds import pipeline
     from cds.settings import Settings
 
     settings = Settings(source_dir=source, warehouse_path=warehouse, public_dir=public)
     timed(times, "ingest", lambda: pipeline.prepare_warehouse(settings))
-    summary = timed(times, "ingest", lambda: pipeline.ingest_source(settings, source, RUN_ID))
-    with extraction_pool(workers) as extract_all:  # workers start within the timed extraction
+    with worker_pool(workers) as (extract_all, reading):  # workers start within the first timed use
+        summary = timed(times, "ingest", lambda: pipeline.ingest_source(settings, source, RUN_ID, reading))
         doc_ids, staged = extract_and_stage(settings, times, extract_all)
     unchanged = timed(times, "gate", lambda: pipeline.unchanged_release(settings))
     if unchanged is not None:  # as the publish flow does: nothing new, the latest release stands
@@ -187,21 +187,24 @@ def _gathered(extracting: Callable[[], list[Any]]) -> Any:
 
 
 @contextmanager
-def extraction_pool(workers: int) -> Iterator[ExtractAll]:
-    """Start extracting batches, returning how to wait for their frames: on a local Dask cluster
-    of `workers` processes, or (workers ≤ 1) in this process when waited for."""
+def worker_pool(workers: int) -> Iterator[tuple[ExtractAll, Any]]:
+    """How to extract batches and how ingest reads files: on a local Dask cluster of `workers`
+    processes, as the flows do with CDS_TASK_RUNNER=dask, or (workers ≤ 1) in this process. Each
+    way of starting work returns how to wait for its results."""
+    from cds.pipeline import IN_PROCESS, FileReading
+    from cds.sources import read_file_batch
     from transforms.frames import extract_fact_frames
 
     if workers <= 1:
-        yield lambda batches: lambda: [extract_fact_frames(b) for b in batches]
+        yield (lambda batches: lambda: [extract_fact_frames(b) for b in batches]), IN_PROCESS
         return
     from distributed import Client, LocalCluster
 
     with ExitStack() as stack:
-        clients: list[Client] = []  # the cluster starts with the first batch: none for a no-op run
+        clients: list[Client] = []  # the cluster starts with the first work: none for a no-op run
 
-        def start(batches: list[Any]) -> Callable[[], list[Any]]:
-            if not batches:  # nothing new to extract (Dask refuses to scatter nothing)
+        def start(work: Callable[[Any], Any], items: list[Any]) -> Callable[[], list[Any]]:
+            if not items:  # nothing to do (Dask refuses to scatter nothing)
                 return list
             if not clients:
                 cluster = stack.enter_context(
@@ -211,10 +214,10 @@ def extraction_pool(workers: int) -> Iterator[ExtractAll]:
                 )
                 clients.append(stack.enter_context(Client(cluster)))
             client = clients[0]
-            futures = client.map(extract_fact_frames, client.scatter(batches), pure=False)
+            futures = client.map(work, client.scatter(items), pure=False)
             return lambda: list(client.gather(futures))
 
-        yield start
+        yield partial(start, extract_fact_frames), FileReading(partial(start, read_file_batch), workers)
 
 
 def compare_sql_gate(settings: Any, gate: Any) -> dict[str, Any]:

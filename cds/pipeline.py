@@ -7,6 +7,7 @@ writer per file.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +19,15 @@ from cds.corrections import CorrectionError, read_corrections
 from cds.failpoints import failpoint
 from cds.run_status import RECENT_RUNS, write_status
 from cds.settings import PROJECT_ROOT, Settings
-from cds.sources import list_report_files, printable_path, read_report_files
+from cds.sources import (
+    FileBatch,
+    FileStat,
+    VersionIndex,
+    list_report_files,
+    printable_path,
+    read_file_batch,
+    read_report_files,
+)
 from expectations.gate import GateParams, GateResult, run_gate
 from transforms.frames import FactFrames
 from warehouse.corrections import corrections_version, load_corrections
@@ -75,7 +84,30 @@ def prepare_warehouse(settings: Settings) -> None:
         load_reference_tables(con)
 
 
-def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSummary:
+# Start reading and decoding parts of one ingest batch; the returned call waits for their rows.
+StartReading = Callable[[list[FileBatch]], Callable[[], list[pl.DataFrame]]]
+
+
+def read_here(parts: list[FileBatch]) -> Callable[[], list[pl.DataFrame]]:
+    """Read in this process, when waited for."""
+    return lambda: [read_file_batch(part) for part in parts]
+
+
+@dataclass(frozen=True, slots=True)
+class FileReading:
+    """Where ingest decodes files: in its own process (the default), or `parts` side by side on a
+    task runner's processes, the next batch decoding while the previous one is loaded."""
+
+    start: StartReading = read_here
+    parts: int = 1
+
+
+IN_PROCESS = FileReading()
+
+
+def ingest_source(
+    settings: Settings, source_dir: Path, run_id: str, reading: FileReading = IN_PROCESS
+) -> IngestSummary:
     """Read every new file version under `source_dir` into raw; seen versions are skipped.
 
     Files are read and loaded `ingest_batch_size` at a time, each batch in its own transaction, so
@@ -93,8 +125,14 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
         unchanged = set(ingested_file_stats(con).iter_rows())
         before = _count(con, "raw.documents")
         con.execute(INGEST_CHECKPOINT_THRESHOLD)
-        for batch in (paths[start : start + size] for start in range(0, len(paths), size)):
-            files = read_report_files(source_dir, batch, known, settings.max_file_bytes, unchanged)
+        batches = [paths[start : start + size] for start in range(0, len(paths), size)]
+        parts_of = _batch_parts(source_dir, known, unchanged, settings.max_file_bytes, reading.parts)
+        pending = reading.start(parts_of(batches[0])) if batches else read_here([])
+        for number in range(len(batches)):
+            in_flight = pending
+            if number + 1 < len(batches):  # the next batch decodes while this one is loaded
+                pending = reading.start(parts_of(batches[number + 1]))
+            files = pl.concat(in_flight())
             failpoint("ingest.read")
             if files.is_empty():
                 continue
@@ -116,6 +154,26 @@ def ingest_source(settings: Settings, source_dir: Path, run_id: str) -> IngestSu
         meta_warnings=tuple(warnings),
         vanished=tuple(vanished),
     )
+
+
+def _batch_parts(
+    root: Path,
+    known: set[tuple[str, str]],
+    unchanged: set[FileStat],
+    max_bytes: int,
+    parts: int,
+) -> Callable[[list[str]], list[FileBatch]]:
+    """How a batch of paths becomes the parts read side by side. One part shares ingest's sets; several
+    each carry their own files' versions, as they are sent to other processes."""
+    if parts <= 1:
+        return lambda paths: [FileBatch(root, paths, known, max_bytes, unchanged)]
+    index = VersionIndex(known, unchanged)
+
+    def split(paths: list[str]) -> list[FileBatch]:
+        step = -(-len(paths) // parts)
+        return [index.batch(root, paths[at : at + step], max_bytes) for at in range(0, len(paths), step)]
+
+    return split
 
 
 def record_vanished_files(con: duckdb.DuckDBPyConnection, listed: list[str], run_id: str) -> list[str]:

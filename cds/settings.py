@@ -64,7 +64,8 @@ class Settings(BaseSettings):
         5000, ge=1, description="Documents read, extracted and staged at a time (bounds extraction memory)."
     )
     task_runner: Literal["threads", "dask"] = Field(
-        "threads", description="Task runner for extraction: 'threads' or 'dask' (prefect-dask)."
+        "threads",
+        description="Task runner for extraction and ingest's decoding (local Dask): 'threads' or 'dask'.",
     )
     dask_address: str | None = Field(
         None, description="Address of an existing Dask scheduler; a local cluster is started when unset."

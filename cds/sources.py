@@ -11,7 +11,9 @@ import hashlib
 import os
 import stat as stat_mode
 import unicodedata
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
@@ -105,9 +107,9 @@ FileStat = tuple[str, int, datetime]  # (stored source path, size in bytes, modi
 def read_report_files(
     root: Path,
     relative_paths: Iterable[str],
-    known: set[tuple[str, str]],
+    known: AbstractSet[tuple[str, str]],
     max_bytes: int,
-    unchanged: set[FileStat] | None = None,
+    unchanged: AbstractSet[FileStat] | None = None,
 ) -> pl.DataFrame:
     """Read and decode files not seen before; one row per new (path, content) version.
 
@@ -123,6 +125,46 @@ def read_report_files(
         _read_one(root, relative, known, max_bytes, unchanged or set(), seen) for relative in relative_paths
     )
     return pl.DataFrame([r for r in rows if r is not None], schema=INGESTED_FILE_SCHEMA, orient="row")
+
+
+@dataclass(frozen=True, slots=True)
+class FileBatch:
+    """Files to read and decode, with the versions of them ingest already holds. It carries no
+    connection, so a worker process (the flow's Dask task runner) can read it as well as the flow."""
+
+    root: Path
+    paths: Sequence[str]
+    known: AbstractSet[tuple[str, str]]
+    max_bytes: int
+    unchanged: AbstractSet[FileStat]
+
+
+def read_file_batch(batch: FileBatch) -> pl.DataFrame:
+    """`read_report_files` on one batch: the unit of ingest work a task runner maps."""
+    return read_report_files(batch.root, batch.paths, batch.known, batch.max_bytes, batch.unchanged)
+
+
+class VersionIndex:
+    """Known versions and file stats by stored path, so a batch sent to a worker carries only its
+    own files' versions: what is pickled then grows with the batch, not with the archive."""
+
+    def __init__(self, known: AbstractSet[tuple[str, str]], unchanged: AbstractSet[FileStat]) -> None:
+        self._known: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._unchanged: dict[str, list[FileStat]] = defaultdict(list)
+        for version in known:
+            self._known[version[0]].append(version)
+        for stat in unchanged:
+            self._unchanged[stat[0]].append(stat)
+
+    def batch(self, root: Path, relative_paths: Sequence[str], max_bytes: int) -> FileBatch:
+        shown = [printable_path(relative) for relative in relative_paths]
+        return FileBatch(
+            root,
+            tuple(relative_paths),
+            frozenset(v for path in shown for v in self._known.get(path, ())),
+            max_bytes,
+            frozenset(s for path in shown for s in self._unchanged.get(path, ())),
+        )
 
 
 def printable_path(relative: str) -> str:
@@ -149,9 +191,9 @@ def _escape(char: str) -> str:
 def _read_one(
     root: Path,
     relative: str,
-    known: set[tuple[str, str]],
+    known: AbstractSet[tuple[str, str]],
     max_bytes: int,
-    unchanged: set[FileStat],
+    unchanged: AbstractSet[FileStat],
     seen: _Seen,
 ) -> dict[str, object] | None:
     """Decode one file, or None when this exact version was ingested before (a no-op)."""
@@ -382,7 +424,7 @@ def _modified_at(stat: os.stat_result | None) -> datetime:
 
 
 def _oversized_row(
-    row: dict[str, object], stat: os.stat_result, max_bytes: int, known: set[tuple[str, str]]
+    row: dict[str, object], stat: os.stat_result, max_bytes: int, known: AbstractSet[tuple[str, str]]
 ) -> dict[str, object] | None:
     """Refuse without reading: the version is fingerprinted by size and mtime, not by content,
     so a huge file costs no I/O on this run nor on any later one."""
@@ -394,7 +436,7 @@ def _oversized_row(
     return row
 
 
-def _unreadable_row(shown: str, reason: str, known: set[tuple[str, str]]) -> dict[str, object] | None:
+def _unreadable_row(shown: str, reason: str, known: AbstractSet[tuple[str, str]]) -> dict[str, object] | None:
     """A file with no bytes to hash: its version id derives from the reason, so the same failure
     is recorded once, and the file is read normally once it becomes readable."""
     row = _base_row(shown, None)

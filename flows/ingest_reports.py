@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 
-from cds.pipeline import IngestSummary, ingest_source, prepare_warehouse
-from cds.settings import get_settings
+from cds.pipeline import IN_PROCESS, FileReading, IngestSummary, ingest_source, prepare_warehouse
+from cds.settings import Settings, get_settings
+from cds.sources import FileBatch, read_file_batch
 
 
 @task(name="prepare_warehouse", retries=2, retry_delay_seconds=[2, 10], timeout_seconds=600)
@@ -15,9 +19,32 @@ def prepare_warehouse_task() -> None:
     prepare_warehouse(get_settings())
 
 
+@task(name="read_files", retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
+def read_files_task(batch: FileBatch) -> pl.DataFrame:
+    """Read and decode part of an ingest batch: CPU work the task runner spreads over its processes.
+
+    No timeout, as for extraction: on a Dask worker Prefect cannot interrupt it."""
+    return read_file_batch(batch)
+
+
 @task(name="ingest_source", retries=2, retry_delay_seconds=[2, 10], timeout_seconds=7200)
 def ingest_source_task(source_dir: Path, run_id: str) -> IngestSummary:
-    return ingest_source(get_settings(), source_dir, run_id)
+    settings = get_settings()
+    return ingest_source(settings, source_dir, run_id, file_reading(settings))
+
+
+def file_reading(settings: Settings) -> FileReading:
+    """Decode on the local Dask cluster's processes when the flow runs on one. Threads would add
+    nothing to this CPU-bound work, and a remote cluster's workers may not see the source folder,
+    so both read in the flow's own process."""
+    if settings.task_runner != "dask" or settings.dask_address:
+        return IN_PROCESS
+
+    def start(parts: list[FileBatch]) -> Callable[[], list[pl.DataFrame]]:
+        futures = read_files_task.map(parts)
+        return lambda: [future.result() for future in futures]
+
+    return FileReading(start, settings.extract_workers)
 
 
 @flow(name="ingest", log_prints=False)

@@ -45,7 +45,7 @@ def run_chain(
     counts: dict[str, int] = {}
     try:
         report_stage(settings, "ingest", counts)
-        summary = ingest(str(source_dir), run_id)
+        summary = ingest.with_options(task_runner=task_runner_for(settings))(str(source_dir), run_id)
         counts.update(
             files_seen=summary.files_seen,
             documents_new=summary.documents_new,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cds.settings import Settings, get_settings
+from cds.sources import list_report_files
 from tests.conftest import SAMPLES_DIR, cli_env, start_cds_run
 from warehouse.database import connect
 from warehouse.publish import PUBLISHED_TABLES
@@ -37,14 +38,35 @@ def test_dask_runner_in_waves_publishes_byte_identical_tables(
     threads = published_bytes(flow_settings.public_dir)
 
     monkeypatch.setenv("CDS_TASK_RUNNER", "dask")
+    monkeypatch.setenv("CDS_INGEST_BATCH_SIZE", "7")  # several batches, each decoded as the last loads
     monkeypatch.setenv("CDS_EXTRACT_WAVE_SIZE", "12")  # several waves, each staged as the next extracts
     monkeypatch.setenv("CDS_REFRESH_EXTRACTION_CACHE", "true")  # really extract on Dask, not from cache
     monkeypatch.setenv("CDS_WAREHOUSE_PATH", str(tmp_path / "dask" / "cds.duckdb"))
     monkeypatch.setenv("CDS_PUBLIC_DIR", str(tmp_path / "dask" / "public"))
     get_settings.cache_clear()
+    read_before = read_files_task_runs()
     nightly()
 
     assert published_bytes(tmp_path / "dask" / "public") == threads
+    files = len(list_report_files(SAMPLES_DIR))
+    assert read_files_task_runs() - read_before >= -(-files // 7)  # every batch was decoded on the workers
+    raw = "select * exclude (ingested_at, run_id) from raw.documents order by doc_id"
+    with (
+        connect(flow_settings.warehouse_path, read_only=True) as one,
+        connect(tmp_path / "dask" / "cds.duckdb", read_only=True) as other,
+    ):
+        assert one.sql(raw).fetchall() == other.sql(raw).fetchall()
+
+
+def read_files_task_runs() -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="read_files"))
+        )
+    return len(runs)
 
 
 def test_two_overlapping_runs_leave_one_consistent_warehouse(settings: Settings, tmp_path: Path) -> None:

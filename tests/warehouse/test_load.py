@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
+import polars as pl
 
 from cds import pipeline
 from cds.settings import Settings
+from cds.sources import FileBatch, read_file_batch
 from tests.conftest import REPORT_TEXT, hand_extraction, table_counts, write_report
 from transforms.frames import to_fact_frames
 from warehouse.database import connect, query_row
@@ -75,6 +81,57 @@ def test_ingest_in_small_batches_records_the_same_as_in_one(settings: Settings) 
     assert table_counts(batched) == table_counts(whole)
     again = pipeline.ingest_source(batched, batched.source_dir, "run-2")
     assert (again.files_seen, again.files_new, again.documents_new) == (5, 0, 0)
+
+
+@contextmanager
+def reading_side_by_side(parts: int) -> Iterator[tuple[pipeline.FileReading, list[FileBatch]]]:
+    """Ingest's parts read on a thread pool, as a task runner's processes would, recording each part."""
+    sent: list[FileBatch] = []
+    with ThreadPoolExecutor(parts) as pool:
+
+        def start(batches: list[FileBatch]) -> Callable[[], list[pl.DataFrame]]:
+            sent.extend(batches)
+            futures = [pool.submit(read_file_batch, batch) for batch in batches]
+            return lambda: [future.result() for future in futures]
+
+        yield pipeline.FileReading(start, parts), sent
+
+
+def test_ingest_read_in_parts_side_by_side_records_the_same_as_in_process(settings: Settings) -> None:
+    for name in ("a", "b", "c", "d", "e"):
+        write_report(settings.source_dir, f"{name}.txt", f"{REPORT_TEXT} Bản {name}.")
+    write_report(settings.source_dir, "f/copy-of-a.txt", f"{REPORT_TEXT} Bản a.")  # same text: one document
+    (settings.source_dir / "junk.txt").write_bytes(bytes(range(256)) * 4)
+    batched = settings.model_copy(update={"ingest_batch_size": 4})
+    here = batched.model_copy(update={"warehouse_path": settings.warehouse_path.with_name("here.duckdb")})
+    pipeline.prepare_warehouse(here)
+    expected = pipeline.ingest_source(here, here.source_dir, "run-1")
+
+    pipeline.prepare_warehouse(batched)
+    with reading_side_by_side(3) as (reading, sent):
+        summary = pipeline.ingest_source(batched, batched.source_dir, "run-1", reading)
+
+    assert summary == expected
+    assert table_counts(batched) == table_counts(here)
+    with (
+        connect(batched.warehouse_path, read_only=True) as con,
+        connect(here.warehouse_path, read_only=True) as other,
+    ):
+        rows = "select * exclude (ingested_at) from raw.documents order by doc_id"
+        assert con.sql(rows).fetchall() == other.sql(rows).fetchall()
+    assert [len(batch.paths) for batch in sent] == [2, 2, 1, 1, 1]  # batches of 4 and 3, in 3 parts at most
+
+    # Touched files are compared by content: each part knows its own files' versions, and only those.
+    for path in batched.source_dir.rglob("*.txt"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    write_report(batched.source_dir, "c.txt", f"{REPORT_TEXT} Bản c, sửa lại.")
+    with reading_side_by_side(3) as (reading, sent):
+        again = pipeline.ingest_source(batched, batched.source_dir, "run-2", reading)
+    assert (again.files_seen, again.files_new, again.documents_new) == (7, 1, 1)
+    for batch in sent:
+        shown = set(batch.paths)
+        assert {path for path, _ in batch.known} <= shown and batch.known
+        assert {stat[0] for stat in batch.unchanged} <= shown
 
 
 def test_staging_in_waves_stages_what_one_wave_would(settings: Settings) -> None:
