@@ -27,12 +27,13 @@ T = TypeVar("T")
 RUN_ID = "bench"
 
 
-class StageMemory:
-    """Peak resident memory per stage, of this process and its children (the Dask workers
-    extracting in parallel), sampled every 50 ms in a daemon thread.
+class StageUsage:
+    """Peak resident memory and CPU time per stage, of this process and its children (the Dask
+    workers extracting in parallel), sampled every 50 ms in a daemon thread.
 
     getrusage gives only one process's lifetime peak; knowing which stage holds it is what tells
-    a memory fix where to go.
+    a memory fix where to go. A stage's CPU seconds against its wall time tell how many of the
+    machine's cores it kept busy, so what a faster stage or more cores would change.
     """
 
     def __init__(self) -> None:
@@ -42,7 +43,10 @@ class StageMemory:
         self.peaks_mb: dict[str, float] = {}
         self.own_peaks_mb: dict[str, float] = {}  # this process alone, without its children
         self.peak_mb = 0.0
+        self.cpu_s: dict[str, float] = {}  # CPU seconds (user + system) of the tree, per stage
         self._process = psutil.Process()
+        self._cpu_seen: dict[int, float] = {}  # pid → latest CPU seconds (an ended child keeps its last)
+        self._lock = threading.Lock()
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
@@ -58,33 +62,46 @@ class StageMemory:
     def rss_mb(self) -> float:
         return self.rss_mb_own_and_tree()[1]
 
+    def cpu_total_s(self) -> float:
+        """CPU seconds the tree has used so far, its ended children included."""
+        self.rss_mb_own_and_tree()
+        with self._lock:
+            return sum(self._cpu_seen.values())
+
     def rss_mb_own_and_tree(self) -> tuple[float, float]:
-        """This process's resident memory, and its tree's (with its children), from one reading."""
+        """This process's resident memory, and its tree's (with its children), from one reading;
+        each process's CPU time is read on the way."""
         import psutil
 
-        own = self._process.memory_info().rss
-        total = own
-        for child in self._process.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except psutil.Error:  # a child that just exited
-                continue
+        with self._lock:
+            own = self._process.memory_info().rss
+            self._cpu_seen[self._process.pid] = sum(self._process.cpu_times()[:2])
+            total = own
+            for child in self._process.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                    self._cpu_seen[child.pid] = sum(child.cpu_times()[:2])
+                except psutil.Error:  # a child that just exited
+                    continue
         return own / 2**20, total / 2**20
 
 
-MEMORY: StageMemory | None = None
+USAGE: StageUsage | None = None
 
 
 def timed(times: dict[str, float], stage: str, work: Callable[[], T]) -> T:
-    if MEMORY is not None:
-        MEMORY.stage = stage
+    if USAGE is not None:
+        USAGE.stage = stage
+    cpu_before = USAGE.cpu_total_s() if USAGE else 0.0
     began = time.perf_counter()
     try:
         result = work()
     finally:  # a stage that fails is timed up to its failure
         times[stage] = times.get(stage, 0.0) + time.perf_counter() - began
+        if USAGE is not None:
+            USAGE.cpu_s[stage] = USAGE.cpu_s.get(stage, 0.0) + USAGE.cpu_total_s() - cpu_before
     if os.environ.get("BENCH_TRACE"):
-        rss = MEMORY.rss_mb() if MEMORY else 0.0
+        rss = USAGE.rss_mb() if USAGE else 0.0
         print(
             f"{stage}: +{time.perf_counter() - began:.1f} s, rss {rss:,.0f} MB", flush=True, file=sys.stderr
         )
@@ -264,8 +281,8 @@ def main() -> None:
     parser.add_argument("--flow", action="store_true", help="run the Prefect nightly flow instead")
     parser.add_argument("--workers", type=int, default=1, help="extraction processes (Dask) when > 1")
     args = parser.parse_args()
-    global MEMORY
-    MEMORY = StageMemory()
+    global USAGE
+    USAGE = StageUsage()
     began = time.perf_counter()
     times: dict[str, float] = {}
     try:
@@ -277,12 +294,13 @@ def main() -> None:
     except Exception as failure:  # a build that fails is a result too: where, when, at what memory
         traceback.print_exc()
         message = (str(failure).strip().splitlines() or [""])[0][:300]
-        reason = f"{MEMORY.stage}: {type(failure).__name__}: {message}"
-        result = {"failed": reason, "failed_stage": MEMORY.stage, "stages": times, "workers": args.workers}
+        reason = f"{USAGE.stage}: {type(failure).__name__}: {message}"
+        result = {"failed": reason, "failed_stage": USAGE.stage, "stages": times, "workers": args.workers}
     result["process_s"] = time.perf_counter() - began
-    result["peak_rss_mb"] = max(peak_rss_mb(), MEMORY.peak_mb)  # with the extraction workers
-    result["stage_peak_rss_mb"] = MEMORY.peaks_mb
-    result["stage_peak_rss_own_mb"] = MEMORY.own_peaks_mb  # the building process without its children
+    result["peak_rss_mb"] = max(peak_rss_mb(), USAGE.peak_mb)  # with the extraction workers
+    result["stage_peak_rss_mb"] = USAGE.peaks_mb
+    result["stage_peak_rss_own_mb"] = USAGE.own_peaks_mb  # the building process without its children
+    result["stage_cpu_s"] = USAGE.cpu_s  # CPU seconds of the tree per stage: cores kept busy = cpu / wall
     print(json.dumps(result, default=str))
     if "failed" in result:
         sys.exit(1)

@@ -421,6 +421,7 @@ def _build_rows(n: int, full: dict[str, Any], incremental: dict[str, Any]) -> li
             *_at_100k(full["peak_rss_mb"] <= 2 * 1024, "≤ 2 GB at 100k", n),
         ),
         ("full build: peak RSS per stage", _stage_peaks(full), "", ""),
+        *_cores_rows("full build", full),
         ("re-run, 0 new reports", _share(zero, total), "≤ 5 %", _met(zero <= 0.05 * total)),
         (
             "re-run, 1 % new reports (share of full build)",
@@ -499,6 +500,19 @@ def _stage_peaks(build: dict[str, Any]) -> str:
     """Peak memory of the process tree by the stage that was running, in pipeline order."""
     peaks: dict[str, float] = build.get("stage_peak_rss_mb") or {}
     return ", ".join(f"{stage} {mb:,.0f}" for stage, mb in peaks.items() if stage != "start") + " MB"
+
+
+def _cores_rows(name: str, build: dict[str, Any]) -> list[Row]:
+    """CPU seconds per stage and the cores they kept busy (CPU / wall), when the build recorded them."""
+    cpu: dict[str, float] = build.get("stage_cpu_s") or {}
+    if not cpu:
+        return []
+    busy = ", ".join(
+        f"{stage} {cpu.get(stage, 0.0):,.0f} s ({cpu.get(stage, 0.0) / wall:.1f})"
+        for stage in STAGES
+        if (wall := build["stages"].get(stage, 0.0)) > 0
+    )
+    return [(f"{name}: CPU per stage (cores busy)", busy, "", "")]
 
 
 def _stage_times(build: dict[str, Any]) -> str:
@@ -594,6 +608,7 @@ def large_build_rows(points: dict[int, dict[str, Any]]) -> list[Row]:
         (f"full build N={n:,}", value, "≤ 45 min, ≤ 3 GB", _met(ok)),
         (f"full build N={n:,}: per stage", _stage_times(build), "", ""),
         (f"full build N={n:,}: peak RSS per stage", _stage_peaks(build), "", ""),
+        *_cores_rows(f"full build N={n:,}", build),
         ("peak memory as N grows", growth, "flat", ""),
     ]
 
