@@ -23,6 +23,7 @@ from cds.sources import (
     FileBatch,
     FileStat,
     VersionIndex,
+    files_to_read,
     list_report_files,
     printable_path,
     read_file_batch,
@@ -125,7 +126,9 @@ def ingest_source(
         unchanged = set(ingested_file_stats(con).iter_rows())
         before = _count(con, "raw.documents")
         con.execute(INGEST_CHECKPOINT_THRESHOLD)
-        batches = [paths[start : start + size] for start in range(0, len(paths), size)]
+        # Batches sent to other processes hold only the files to read: a nightly run's few new ones.
+        to_read = paths if reading.parts <= 1 else files_to_read(source_dir, paths, unchanged)
+        batches = [to_read[start : start + size] for start in range(0, len(to_read), size)]
         parts_of = _batch_parts(source_dir, known, unchanged, settings.max_file_bytes, reading.parts)
         pending = reading.start(parts_of(batches[0])) if batches else read_here([])
         for number in range(len(batches)):

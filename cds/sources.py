@@ -139,6 +139,24 @@ class FileBatch:
     unchanged: AbstractSet[FileStat]
 
 
+def files_to_read(root: Path, relative_paths: list[str], unchanged: AbstractSet[FileStat]) -> list[str]:
+    """The files whose size and modification time match no ingested version, one lstat each: before
+    batches go to other processes, so that a nightly run sends them only new and changed files. A
+    file that cannot be stat'ed is kept; reading it records why. Reading checks the opened file again."""
+    if not unchanged:
+        return relative_paths
+    kept = []
+    for relative in relative_paths:
+        try:
+            stat = os.stat(root / relative, follow_symlinks=False)
+        except OSError:
+            kept.append(relative)
+            continue
+        if (printable_path(relative), stat.st_size, _modified_at(stat)) not in unchanged:
+            kept.append(relative)
+    return kept
+
+
 def read_file_batch(batch: FileBatch) -> pl.DataFrame:
     """`read_report_files` on one batch: the unit of ingest work a task runner maps."""
     return read_report_files(batch.root, batch.paths, batch.known, batch.max_bytes, batch.unchanged)

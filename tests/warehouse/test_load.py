@@ -121,12 +121,19 @@ def test_ingest_read_in_parts_side_by_side_records_the_same_as_in_process(settin
         assert con.sql(rows).fetchall() == other.sql(rows).fetchall()
     assert [len(batch.paths) for batch in sent] == [2, 2, 1, 1, 1]  # batches of 4 and 3, in 3 parts at most
 
+    # Files whose size and time match an ingested version are not sent at all; one that could not
+    # be decoded has no such version and is read again (and known by its content).
+    with reading_side_by_side(3) as (reading, sent):
+        unchanged = pipeline.ingest_source(batched, batched.source_dir, "run-2", reading)
+    assert (unchanged.files_seen, unchanged.files_new) == (7, 0)
+    assert [batch.paths for batch in sent] == [("junk.txt",)]
+
     # Touched files are compared by content: each part knows its own files' versions, and only those.
     for path in batched.source_dir.rglob("*.txt"):
         os.utime(path, (1_000_000_000, 1_000_000_000))
     write_report(batched.source_dir, "c.txt", f"{REPORT_TEXT} Bản c, sửa lại.")
     with reading_side_by_side(3) as (reading, sent):
-        again = pipeline.ingest_source(batched, batched.source_dir, "run-2", reading)
+        again = pipeline.ingest_source(batched, batched.source_dir, "run-3", reading)
     assert (again.files_seen, again.files_new, again.documents_new) == (7, 1, 1)
     for batch in sent:
         shown = set(batch.paths)
