@@ -36,7 +36,12 @@ import polars as pl
 from expectations.contracts import Contract, RowRule, load_contracts
 from expectations.gx_context import quiet_context
 from warehouse.database import query_frame
-from warehouse.publish import published_query, published_table_query, read_published_table
+from warehouse.publish import (
+    STAGED_DOCUMENTS,
+    published_query,
+    published_table_query,
+    read_published_table,
+)
 from warehouse.quarantine import FAILING_SCHEMA, quarantine_rows, quarantined_in_run
 from warehouse.release_notes import QualityReport
 
@@ -55,7 +60,6 @@ REFERENCED_RELATIONS = {
 CHECKS_DIR = Path(__file__).parent / "checks"
 # Rows per frame GX validates at once: a full build's tables go through GX in chunks this long.
 GATE_CHUNK_ROWS = 250_000
-STAGED_DOCUMENTS = "(select doc_id from staging.documents)"
 # Published tables that are views over other views, built once into a temporary table before GX's row
 # feed reads them: DuckDB can spill a table under its memory limit, while the feed's uniqueness
 # window over the series view, computed in the same query, ran out of memory under a 1 GB limit at

@@ -59,6 +59,7 @@ PUBLISHED_TABLES: tuple[str, ...] = (
 # audit: what the next release would hold (what the gate checks); temp: a derived table the gate
 # built once from audit for its own reads (expectations/gate.py, MATERIALISED).
 SCHEMAS = frozenset({"core", "audit", "corrected", "temp"})
+STAGED_DOCUMENTS = "(select doc_id from staging.documents)"  # the documents this run staged
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
 CSV_COPY_OPTIONS = "(header)"  # readers write query results with the same options (warehouse/open_data.py)
@@ -96,7 +97,7 @@ def read_published_table(
     the rows where some extra boolean column is false."""
     query = published_table_query(con, table, schema, extra_columns, values_of=values_of)
     if staged_only:
-        query = f"select * from ({query}) where doc_id in (select doc_id from staging.documents)"
+        query = f"select * from ({query}) where doc_id in {STAGED_DOCUMENTS}"
     if failing_only and extra_columns:
         passing = " and ".join(f'"{name}"' for name in extra_columns)
         query = f"select * from ({query}) where not ({passing})"
