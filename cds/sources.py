@@ -152,7 +152,7 @@ def files_to_read(root: Path, relative_paths: list[str], unchanged: AbstractSet[
         except OSError:
             kept.append(relative)
             continue
-        if (printable_path(relative), stat.st_size, _modified_at(stat)) not in unchanged:
+        if _file_stat(printable_path(relative), stat) not in unchanged:
             kept.append(relative)
     return kept
 
@@ -223,7 +223,7 @@ def _read_one(
     with os.fdopen(fd, "rb") as handle:
         stat = os.fstat(fd)  # of the opened file itself: no swap between the check and the read
         row = _base_row(shown, stat)
-        if (shown, stat.st_size, row["modified_at"]) in unchanged:
+        if _file_stat(shown, stat) in unchanged:
             return None
         if not stat_mode.S_ISREG(stat.st_mode):
             return _unreadable_row(shown, NOT_REGULAR, known)
@@ -429,6 +429,11 @@ def _base_row(shown: str, stat: os.stat_result | None) -> dict[str, object]:
         "meta_warning": None,
         "reason": None,
     }
+
+
+def _file_stat(shown: str, stat: os.stat_result) -> FileStat:
+    """What an ingested version is known by before its bytes are read: path, size, modification time."""
+    return shown, stat.st_size, _modified_at(stat)
 
 
 def _modified_at(stat: os.stat_result | None) -> datetime:
