@@ -167,3 +167,33 @@ def test_html_cleaning_equals_its_regex_form(text: str) -> None:
 
     assert _clean(text) == normalise_text(_SPACES.sub(" ", text))
     assert sum(map(len, text.split())) == len(_SPACES.sub("", text))
+
+
+AMOUNT_WINDOW_PIECES = [
+    *PIECES, "số", "tổng số", "kinh tế số", "xã hội số", "chuyển đổi số", "quyền số", "Số", "năm", "tháng ",
+    "quyết định", "ban chỉ đạo", "khoá", "khóa", "phiên bản", "đt", " : ", ":", "mức", "khoảng", "đạt", "3 - ",
+]  # fmt: skip
+
+
+def test_amount_window_prefilter_agrees_with_the_regex() -> None:
+    """A number's window is tested with `endswith` first; the regex alone gives the same verdicts."""
+    from transforms.extract.metrics import NOT_AMOUNT_BEFORE_RE, _not_amount_before
+
+    rng = random.Random(13)
+    for _ in range(4000):
+        window = fold("".join(rng.choice(AMOUNT_WINDOW_PIECES) for _ in range(rng.randint(0, 8))))[-25:]
+        assert _not_amount_before(window) == bool(NOT_AMOUNT_BEFORE_RE.search(window)), repr(window)
+
+
+def test_nearest_heading_above_equals_the_walk_back() -> None:
+    from transforms.extract.targets import _headings_above, _is_heading
+
+    lines = ["Mục tiêu đến năm 2025", "II. Kết quả", "Tỷ lệ đạt 80%.", "Năm 2024, tỉnh có 12 xã.", "", "a; b"]
+    rng = random.Random(17)
+    for _ in range(300):
+        text = fold("\n".join(rng.choice(lines) for _ in range(rng.randint(1, 40))))
+        sentences = split_sentences(text)
+        above = _headings_above(text, sentences)
+        for i in range(len(sentences)):
+            walk = next((j for j in range(i, -1, -1) if _is_heading(text, sentences[j])), -1)
+            assert above[i] == walk, (text, i)

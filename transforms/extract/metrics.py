@@ -33,17 +33,25 @@ PERCENT_RE = re.compile(
 SCALE = r"(?:\s+(?P<scale>" + "|".join(SCALES) + r")(?![\w]))?"
 # x or x/y, then an optional scale word; the unit is tested on what follows.
 AMOUNT_RE = re.compile(r"(?P<x>" + NUMBER + r")(?:\s*/\s*(?P<y>" + NUMBER + r"))?" + SCALE)
-# Things right before a number that make it an identifier, an ordinal, a date part or a group size.
+# Words right before a number that make it an identifier, an ordinal, a date part or a group size.
+NOT_AMOUNT_WORDS = (
+    "thứ", "lần", "top", "tốp", "nhóm", "khóa", "khoá", "phiên bản", "version", "mức độ", "mức", "cấp độ",
+    "giai đoạn", "năm", "tháng", "ngày", "quý", "quí", "tuần", "kỳ", "đợt", "cụm", "chương", "điều", "khoản",
+    "mục", "bài", "phần", "lúc", "hotline", "điện thoại", "đt", "fax", "xem", "trang", "tầng", "phòng",
+    "quyết định", "nghị quyết", "nghị định", "thông tư", "chỉ thị", "kế hoạch", "công văn", "đề án", "luật",
+    "ban chỉ đạo",
+)  # fmt: skip
 NOT_AMOUNT_BEFORE_RE = re.compile(
     tones(
-        r"(?:(?:(?<!tổng )(?<!tế )(?<!hội )(?<!đổi )(?<!quyền )\bsố"
-        r"|thứ|lần|top|tốp|nhóm|khóa|khoá|phiên bản|version|mức độ|mức|cấp độ|giai đoạn"
-        r"|năm|tháng|ngày|quý|quí|tuần|kỳ|đợt|cụm|chương|điều|khoản|mục|bài|phần|lúc"
-        r"|hotline|điện thoại|đt|fax|xem|trang|tầng|phòng"
-        r"|quyết định|nghị quyết|nghị định|thông tư|chỉ thị|kế hoạch|công văn|đề án|luật|ban chỉ đạo)\s*:?\s*"
+        r"(?:(?:(?<!tổng )(?<!tế )(?<!hội )(?<!đổi )(?<!quyền )\bsố|"
+        + "|".join(NOT_AMOUNT_WORDS)
+        + r")\s*:?\s*"
         r"|[-–/.,:]|\d\s*[-–]\s*)$"
     )
 )
+# Every match of NOT_AMOUNT_BEFORE_RE ends, blank space aside, with one of these: a window that does not
+# is let through with one `endswith` instead of a regex search tried at each of its characters.
+NOT_AMOUNT_ENDINGS = (*(tones(w) for w in ("số", *NOT_AMOUNT_WORDS)), *"-–/.,:")
 # A day/month right after these is a date ("ngày 11/11", "sáng 12/12"), whatever noun follows.
 DATE_CUE_BEFORE_RE = re.compile(r"(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|từ|đến|tới)\s*$")
 GLUED_AFTER_RE = re.compile(r"^(?:[-–/.]\d|\s*[-–]\s*\d)")
@@ -192,7 +200,7 @@ def _is_amount(ctx: MetricContext, s: Sentence, m: re.Match[str]) -> bool:
         ctx.text_folded[m.end("x") : m.end("x") + 4] if not m["y"] else ctx.text_folded[m.end() : m.end() + 4]
     )
     x = m["x"]
-    if NOT_AMOUNT_BEFORE_RE.search(before) or GLUED_AFTER_RE.match(after):
+    if _not_amount_before(before) or GLUED_AFTER_RE.match(after):
         return False
     if is_decimal(x) and not m["scale"]:
         return False  # "0,8340" scores, "4.0" versions, "18.2" dates: counts are whole numbers
@@ -204,6 +212,10 @@ def _is_amount(ctx: MetricContext, s: Sentence, m: re.Match[str]) -> bool:
         # a year-shaped number needs a real unit noun: "DTI 2021 không phải là ..." is a year
         return bool(_unit_at(ctx, m.end(), any_noun=False)) and not YEAR_WORD_BEFORE_RE.search(before)
     return not SUPERLATIVE_RE.match(ctx.text_folded, m.end(), s.end)
+
+
+def _not_amount_before(before: str) -> bool:
+    return before.rstrip().endswith(NOT_AMOUNT_ENDINGS) and NOT_AMOUNT_BEFORE_RE.search(before) is not None
 
 
 def _looks_like_date(x: str, y: str) -> bool:

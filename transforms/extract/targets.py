@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -104,11 +103,11 @@ def annotate(
     """Each metric with its target flag and deadline, its period and its level."""
     starts = [s.start for s in sentences]
     scopes: dict[int, _Scope | None] = {}
-    headings: list[bool] = []  # whether each sentence is a heading, computed once for the document
+    headings: list[int] = []  # per sentence, the nearest heading at or above it (-1: none), built once
 
-    def is_heading(i: int) -> bool:
+    def heading_at_or_above(i: int) -> int:
         if not headings:
-            headings.extend(_is_heading(text_folded, s) for s in sentences)
+            headings.extend(_headings_above(text_folded, sentences))
         return headings[i]
 
     def scope_of(i: int) -> _Scope | None:
@@ -119,7 +118,9 @@ def annotate(
             s_folded = text_folded[s.start : s.end]
             before = scope_of(i - 1) if i > 0 and CONTINUES_RE.match(s_folded) else None
             own = _Scope(s.start, before.deadline) if before else _scope(s_folded, s.start)
-            heading = None if own or is_heading(i) else _heading_scope(text_folded, sentences, i, is_heading)
+            heading = None
+            if not own and heading_at_or_above(i) != i and i > 0:
+                heading = _heading_scope(text_folded, sentences, i, heading_at_or_above(i - 1))
             scopes[i] = own or (_Scope(s.start, heading.deadline) if heading else None)
         return scopes[i]
 
@@ -138,17 +139,26 @@ def _is_heading(text_folded: str, s: Sentence) -> bool:
     return own_line and 0 < len(line) <= HEADING_MAX and line[-1] not in ".;:,!?"
 
 
-def _heading_scope(
-    text_folded: str, sentences: list[Sentence], i: int, is_heading: Callable[[int], bool]
-) -> _Scope | None:
-    """The scope of the nearest heading above sentence i, if that heading announces goals."""
-    for j in range(i - 1, max(-1, i - HEADING_REACH), -1):
-        s = sentences[j]
-        if is_heading(j):
-            heading = text_folded[s.start : s.end]
-            cue = TARGET_HEADING_RE.match(heading)
-            return _Scope(s.start, _deadline(heading, cue.start("cue"))) if cue else None
-    return None
+def _headings_above(text_folded: str, sentences: list[Sentence]) -> list[int]:
+    """For each sentence, the index of the nearest heading at or above it, or -1: one pass, so a figure
+    finds its heading without walking back over the sentences between."""
+    out: list[int] = []
+    last = -1
+    for i, s in enumerate(sentences):
+        if _is_heading(text_folded, s):
+            last = i
+        out.append(last)
+    return out
+
+
+def _heading_scope(text_folded: str, sentences: list[Sentence], i: int, j: int) -> _Scope | None:
+    """The scope of heading j, the nearest one above sentence i, if it is near and announces goals."""
+    if j < 0 or j <= i - HEADING_REACH:
+        return None
+    s = sentences[j]
+    heading = text_folded[s.start : s.end]
+    cue = TARGET_HEADING_RE.match(heading)
+    return _Scope(s.start, _deadline(heading, cue.start("cue"))) if cue else None
 
 
 def _scope(s_folded: str, s_start: int) -> _Scope | None:
