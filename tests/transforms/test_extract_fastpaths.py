@@ -171,7 +171,8 @@ def test_html_cleaning_equals_its_regex_form(text: str) -> None:
 
 AMOUNT_WINDOW_PIECES = [
     *PIECES, "số", "tổng số", "kinh tế số", "xã hội số", "chuyển đổi số", "quyền số", "Số", "năm", "tháng ",
-    "quyết định", "ban chỉ đạo", "khoá", "khóa", "phiên bản", "đt", " : ", ":", "mức", "khoảng", "đạt", "3 - ",
+    "quyết định", "ban chỉ đạo", "khoá", "khóa", "phiên bản", "đt", " : ", ":", "mức", "khoảng", "đạt",
+    "3 - ",
 ]  # fmt: skip
 
 
