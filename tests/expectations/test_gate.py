@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
+import polars as pl
 import pytest
 
+import expectations.gate as gate_module
 from cds import pipeline
 from cds.settings import Settings
 from expectations.contracts import load_contracts
@@ -231,3 +234,74 @@ def test_two_ranks_in_one_document_are_not_a_conflict_between_sources(settings: 
 
     assert gate.passed
     assert gate.findings["no_conflicting_ranks"].is_empty()
+
+
+def _staged_with_a_bad_report(settings: Settings) -> None:
+    for number in range(3):
+        write_report(settings.source_dir, f"good-{number}.txt", REPORT_TEXT + f" Báo cáo số {number}.")
+    write_report(settings.source_dir, "bad.txt", REPORT_TEXT + " Bản lỗi.")
+    pipeline.prepare_warehouse(settings)
+    pipeline.ingest_source(settings, settings.source_dir, "run-1")
+    documents = pipeline.select_documents_to_extract(settings)
+    facts = [
+        (d, hand_extraction(t, percent=140.0) if "Bản lỗi" in t else hand_extraction(t))
+        for d, t in documents.iter_rows()
+    ]
+    pipeline.stage_facts(settings, to_fact_frames(facts))
+
+
+def _verdicts(gate: GateResult) -> list[tuple[str, str, bool, int]]:
+    return sorted((c.table, c.check, c.success, c.failing_rows) for c in gate.checks)
+
+
+def test_tables_validated_a_few_rows_at_a_time_get_the_verdicts_of_one_pass(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "chunked-reports").mkdir()
+    chunked = settings.model_copy(
+        update={
+            "source_dir": tmp_path / "chunked-reports",
+            "warehouse_path": tmp_path / "chunked" / "cds.duckdb",
+            "public_dir": tmp_path / "chunked-public",
+        }
+    )
+    _staged_with_a_bad_report(settings)
+    _staged_with_a_bad_report(chunked)
+    whole = pipeline.validate_staged(settings, "run-1")
+    monkeypatch.setattr(gate_module, "GATE_CHUNK_ROWS", 2)
+    in_chunks = pipeline.validate_staged(chunked, "run-1")
+
+    assert _verdicts(in_chunks) == _verdicts(whole)
+    assert in_chunks.validated_rows == whole.validated_rows
+    assert whole.validated_rows["metrics"] > 2  # so the metrics really came in several chunks
+    assert in_chunks.quarantined.select("table_name", "check_name").rows() == [
+        ("metrics", "percent_within_0_100")
+    ]
+
+
+def test_each_validated_chunk_is_freed_before_the_next_without_a_garbage_collection() -> None:
+    """GX keeps a batch's frame in its execution engine; fed through one batch definition, the next chunk
+    replaces it, so chunks do not pile up waiting for a full collection (rare in a large process)."""
+    import gc
+
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    import pandas as pd
+
+    context = gate_module.quiet_context()  # GX builds suites inside an active context
+    suite = gx.ExpectationSuite(name="chunks")
+    suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="ok", value_set=[True]))
+    feed = gate_module._batch_feed(context, load_contracts()["metrics"])
+    run = gate_module._run_identifier("chunks")
+    gc.collect()
+    gc.disable()
+    try:
+        before = sum(isinstance(o, pd.DataFrame) for o in gc.get_objects())
+        outcomes = [
+            gate_module._validate(feed, pl.DataFrame({"ok": [True] * 1000}), suite, run) for _ in range(5)
+        ]
+        alive = sum(isinstance(o, pd.DataFrame) for o in gc.get_objects()) - before
+    finally:
+        gc.enable()
+    assert all(o.success for o in outcomes)
+    assert alive <= 1
