@@ -440,7 +440,8 @@ def _expectations(contract: Contract) -> Iterable[Any]:
 def _batch_feed(context: Any, contract: Contract) -> Any:
     """One GX batch definition per table, fed each of its chunks in turn. A new data source per chunk
     left the previous chunk's frame in a reference cycle of its old execution engine, freed only by a
-    full garbage collection: at a million reports, gigabytes of validated chunks waiting for one."""
+    full garbage collection, which a large process runs rarely: with none, each 250,000-row chunk
+    kept about 13 MB."""
     source = context.data_sources.add_or_update_pandas(name=f"published_{contract.table}")
     return source.add_dataframe_asset(name=contract.table).add_batch_definition_whole_dataframe("release")
 
