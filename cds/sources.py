@@ -45,6 +45,7 @@ INGESTED_FILE_SCHEMA: dict[str, pl.DataType] = {
     "published_date": pl.Date(),
     "meta_warning": pl.String(),
     "reason": pl.String(),
+    "known_version": pl.Boolean(),  # an ingested version's bytes under new stats: only those are stored
 }
 
 
@@ -115,8 +116,10 @@ def read_report_files(
 
     A file whose path, size and modification time match a version already ingested (`unchanged`)
     is not read at all, so a nightly run over an unchanged archive costs one stat per file; any
-    other file is read and compared by content hash. Never raises for one file: whatever goes
-    wrong with it becomes that file's `reason`.
+    other file is read and compared by content hash. One holding a version already ingested comes
+    back as a `known_version` row, without its text, so that its new stats are stored and the next
+    run does not read it again. Never raises for one file: whatever goes wrong with it becomes that
+    file's `reason`.
     """
     # Copies of one file (the same PDF saved under several names) are decoded once per call, and each
     # folder is listed once, so a file without a sidecar costs no failed open.
@@ -214,7 +217,8 @@ def _read_one(
     unchanged: AbstractSet[FileStat],
     seen: _Seen,
 ) -> dict[str, object] | None:
-    """Decode one file, or None when this exact version was ingested before (a no-op)."""
+    """Decode one file; None when its stats are those of an ingested version (a no-op), a
+    `known_version` row when its bytes are."""
     shown = printable_path(relative)
     try:
         fd = _open_under(root, relative)
@@ -238,7 +242,8 @@ def _read_one(
     row["size_bytes"] = len(data)
     row["file_sha256"] = hashlib.sha256(data).hexdigest()
     if (shown, row["file_sha256"]) in known:
-        return None
+        row["known_version"] = True  # touched, or copied without its times: its new stats are kept
+        return row
     content = (str(row["file_sha256"]), PurePosixPath(relative).suffix.lower())
     if content not in seen.decoded:
         seen.decoded[content] = _decoded(data, content[1])
@@ -428,6 +433,7 @@ def _base_row(shown: str, stat: os.stat_result | None) -> dict[str, object]:
         "published_date": None,
         "meta_warning": None,
         "reason": None,
+        "known_version": False,
     }
 
 

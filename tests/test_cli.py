@@ -260,6 +260,12 @@ def test_a_run_with_nothing_new_is_recorded_without_starting_prefect(
     assert (last["status"], last["documents_new"], last["release_id"]) == ("completed", 0, latest.name)
     assert last["files_seen"] == 1 and "nothing new" in last["message"]
 
+    for report in published.source_dir.rglob("*.txt"):  # touched, bytes unchanged: still nothing new
+        os.utime(report, (1_000_000_000, 1_000_000_000))
+    assert run_if_nothing_new_for(published) is not None
+    with connect(published.warehouse_path, read_only=True) as con:
+        assert con.sql("select count(*) from raw.file_stats").fetchall() == [(1,)]  # not read again
+
     write_report(published.source_dir, "b.txt", REPORT_TEXT.replace("30/63", "31/63"))
     assert run_if_nothing_new_for(published) is None  # a new file: the flow must run
 

@@ -42,17 +42,21 @@ def known_file_versions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def load_ingested_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame, run_id: str) -> None:
-    """Record read files: documents, file versions and unreadable files, in one transaction."""
+    """Record read files: documents, file versions, unreadable files and the new stats of known versions,
+    in one transaction."""
     with transaction(con), registered(con, "incoming", files):
-        for statement in ("insert_raw_documents", "insert_raw_files", "insert_raw_ingest_errors"):
+        for statement in (
+            "insert_raw_documents",
+            "insert_raw_files",
+            "insert_raw_ingest_errors",
+            "insert_raw_file_stats",
+        ):
             con.execute(read_sql(f"load/{statement}.sql"), {"run_id": run_id})
 
 
 def ingested_file_stats(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """(source_path, size_bytes, modified_at) of readable versions already ingested."""
-    return query_frame(
-        con, "select source_path, size_bytes, modified_at from raw.files where doc_id is not null"
-    )
+    """(source_path, size_bytes, modified_at) at which readable versions already ingested were read."""
+    return query_frame(con, read_sql("load/select_ingested_file_stats.sql"))
 
 
 def documents_to_extract(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

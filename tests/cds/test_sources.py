@@ -51,7 +51,10 @@ def test_reads_new_versions_only_and_explains_unreadable_files(tmp_path: Path) -
     assert rows["notes.xlsx"]["reason"] == "unsupported file type .xlsx"
 
     known = {(r["source_path"], r["file_sha256"]) for r in first.iter_rows(named=True)}
-    assert read_report_files(tmp_path, ["a.txt", "big.txt", "notes.xlsx"], known, max_bytes=1024).height == 0
+    again = read_report_files(tmp_path, ["a.txt", "big.txt", "notes.xlsx"], known, max_bytes=1024)
+    # No new version; the files that were read hold known ones, named for their stats, nothing decoded.
+    assert again["known_version"].all() and again["source_path"].to_list() == ["a.txt", "notes.xlsx"]
+    assert again.select("doc_id", "text", "reason").null_count().row(0) == (2, 2, 2)
 
 
 def test_modification_time_is_kept(tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ import polars as pl
 
 from cds import pipeline
 from cds.settings import Settings
-from cds.sources import FileBatch, read_file_batch
+from cds.sources import FileBatch, files_to_read, read_file_batch
 from tests.conftest import REPORT_TEXT, hand_extraction, table_counts, write_report
 from transforms.frames import to_fact_frames
 from warehouse.database import connect, query_row
-from warehouse.load import document_texts
+from warehouse.load import document_texts, ingested_file_stats
 
 STAGED = ("documents", "dti_ranks", "metrics")
 
@@ -140,6 +140,11 @@ def test_ingest_read_in_parts_side_by_side_records_the_same_as_in_process(settin
         assert {path for path, _ in batch.known} <= shown and batch.known
         assert {stat[0] for stat in batch.unchanged} <= shown
 
+    # The touched files' new stats were kept: the next run sends the workers nothing but junk again.
+    with reading_side_by_side(3) as (reading, sent):
+        pipeline.ingest_source(batched, batched.source_dir, "run-4", reading)
+    assert [batch.paths for batch in sent] == [("junk.txt",)]
+
 
 def test_staging_in_waves_stages_what_one_wave_would(settings: Settings) -> None:
     for name in ("a", "b", "c"):
@@ -173,6 +178,26 @@ def test_rerun_on_unchanged_input_changes_nothing(settings: Settings) -> None:
     assert (summary.files_new, summary.documents_new) == (0, 0)
     assert table_counts(settings) == first
     assert first["core.fact_dti_rank"] == first["core.fact_metric"] == 1
+
+
+def test_a_touched_file_is_read_once_and_then_known_by_its_new_stats(settings: Settings) -> None:
+    report = write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    build(settings)
+    first = table_counts(settings)
+    os.utime(report, (1_000_000_000, 1_000_000_000))  # as a copy without its times leaves it
+
+    summary = pipeline.ingest_source(settings, settings.source_dir, "run-2")
+
+    assert (summary.files_new, summary.documents_new, summary.errors) == (0, 0, ())
+    assert table_counts(settings) == first  # the same version: no new file, document or fact
+    with connect(settings.warehouse_path) as con:
+        unchanged = set(ingested_file_stats(con).iter_rows())
+        stats = con.sql("select source_path, file_sha256, run_id from raw.file_stats").fetchall()
+        version = con.sql("select file_sha256 from raw.files").fetchall()
+    assert stats == [("a.txt", version[0][0], "run-2")]
+    assert files_to_read(settings.source_dir, ["a.txt"], unchanged) == []  # skipped, not read again
+    pipeline.ingest_source(settings, settings.source_dir, "run-3")
+    assert table_counts(settings) == first
 
 
 def test_same_text_under_two_names_is_one_document(settings: Settings) -> None:

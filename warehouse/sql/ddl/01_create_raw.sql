@@ -30,6 +30,18 @@ alter table raw.files add column if not exists source_url varchar;
 alter table raw.files add column if not exists published_date date;
 alter table raw.files add column if not exists meta_warning varchar;
 
+-- A known version found again under a new size or modification time (the file touched, or copied
+-- without its times): the stats it was read at, so the next run skips it without reading it again.
+create table if not exists raw.file_stats (
+    source_path   varchar not null,
+    file_sha256   varchar not null,      -- the known version (raw.files) the file still holds
+    size_bytes    bigint not null,
+    modified_at   timestamp not null,
+    seen_at       timestamp not null,
+    run_id        varchar not null,
+    primary key (source_path, size_bytes, modified_at)
+);
+
 create table if not exists raw.ingest_errors (
     source_path   varchar not null,
     file_sha256   varchar not null,
