@@ -136,8 +136,9 @@ def test_fitting_coded_figures_pass(settings: Settings, changes: dict[str, objec
     assert gate.quarantined.is_empty(), description
 
 
-def test_one_bad_report_among_many_good_is_quarantined_and_the_rest_passes(settings: Settings) -> None:
-    for number in range(12):
+def _staged_with_a_bad_report(settings: Settings, good: int) -> None:
+    """`good` reports and one whose percentage (140 %) fails a row rule, ingested and staged."""
+    for number in range(good):
         write_report(settings.source_dir, f"good-{number}.txt", REPORT_TEXT + f" Báo cáo số {number}.")
     write_report(settings.source_dir, "bad.txt", REPORT_TEXT + " Bản lỗi.")
     pipeline.prepare_warehouse(settings)
@@ -148,6 +149,10 @@ def test_one_bad_report_among_many_good_is_quarantined_and_the_rest_passes(setti
         for d, t in documents.iter_rows()
     ]
     pipeline.stage_facts(settings, to_fact_frames(facts))
+
+
+def test_one_bad_report_among_many_good_is_quarantined_and_the_rest_passes(settings: Settings) -> None:
+    _staged_with_a_bad_report(settings, good=12)
 
     gate = pipeline.validate_staged(settings, "run-1")
 
@@ -236,20 +241,6 @@ def test_two_ranks_in_one_document_are_not_a_conflict_between_sources(settings: 
     assert gate.findings["no_conflicting_ranks"].is_empty()
 
 
-def _staged_with_a_bad_report(settings: Settings) -> None:
-    for number in range(3):
-        write_report(settings.source_dir, f"good-{number}.txt", REPORT_TEXT + f" Báo cáo số {number}.")
-    write_report(settings.source_dir, "bad.txt", REPORT_TEXT + " Bản lỗi.")
-    pipeline.prepare_warehouse(settings)
-    pipeline.ingest_source(settings, settings.source_dir, "run-1")
-    documents = pipeline.select_documents_to_extract(settings)
-    facts = [
-        (d, hand_extraction(t, percent=140.0) if "Bản lỗi" in t else hand_extraction(t))
-        for d, t in documents.iter_rows()
-    ]
-    pipeline.stage_facts(settings, to_fact_frames(facts))
-
-
 def _verdicts(gate: GateResult) -> list[tuple[str, str, bool, int]]:
     return sorted((c.table, c.check, c.success, c.failing_rows) for c in gate.checks)
 
@@ -265,8 +256,8 @@ def test_tables_validated_a_few_rows_at_a_time_get_the_verdicts_of_one_pass(
             "public_dir": tmp_path / "chunked-public",
         }
     )
-    _staged_with_a_bad_report(settings)
-    _staged_with_a_bad_report(chunked)
+    _staged_with_a_bad_report(settings, good=3)
+    _staged_with_a_bad_report(chunked, good=3)
     whole = pipeline.validate_staged(settings, "run-1")
     monkeypatch.setattr(gate_module, "GATE_CHUNK_ROWS", 2)
     in_chunks = pipeline.validate_staged(chunked, "run-1")
