@@ -391,7 +391,7 @@ def _failing_sample(settings: Settings, gate: GateResult, table: str, check: str
     from cds.pipeline import sample_failing_rows
 
     if table == "warehouse" and check in gate.findings:
-        return gate.findings[check].head(SAMPLE_ROWS)
+        return gate.findings[check].head.head(SAMPLE_ROWS)
     if gate.quarantined.height:
         rows = gate.quarantined.filter((pl.col("table_name") == table) & (pl.col("check_name") == check))
         if rows.height:

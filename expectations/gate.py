@@ -35,7 +35,7 @@ import polars as pl
 
 from expectations.contracts import Contract, RowRule, load_contracts
 from expectations.gx_context import quiet_context
-from warehouse.database import query_frame
+from warehouse.database import query_frame, query_row
 from warehouse.publish import (
     STAGED_DOCUMENTS,
     published_query,
@@ -43,7 +43,7 @@ from warehouse.publish import (
     read_published_table,
 )
 from warehouse.quarantine import FAILING_SCHEMA, quarantine_rows, quarantined_in_run
-from warehouse.release_notes import QualityReport
+from warehouse.release_notes import Finding, QualityReport
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -65,6 +65,8 @@ GATE_CHUNK_ROWS = 250_000
 # window over the series view, computed in the same query, ran out of memory under a 1 GB limit at
 # a million reports.
 MATERIALISED = frozenset({"indicator_series"})
+# First rows of a singular check's finding kept with the gate's result (messages, `cds validate`).
+FINDING_HEAD_ROWS = 10
 _SEVERITY = re.compile(r"^--\s*severity:\s*(error|warn)\s*$", re.MULTILINE)
 
 
@@ -97,7 +99,7 @@ class CheckResult:
 class GateResult:
     checks: tuple[CheckResult, ...]
     quarantined: pl.DataFrame = field(default_factory=pl.DataFrame)
-    findings: dict[str, pl.DataFrame] = field(default_factory=dict)  # singular check name → failing rows
+    findings: dict[str, Finding] = field(default_factory=dict)  # singular check name → its failing rows
     # Published table → GX's own result of its suite, kept whole for the release's Data Docs.
     validations: dict[str, ExpectationSuiteValidationResult] = field(default_factory=dict)
     # Published table → rows GX validated (new or changed rows, and rows failing a check).
@@ -475,7 +477,7 @@ def _to_check_result(table: str, result: Any) -> CheckResult:
 
 def _run_singular_checks(
     con: duckdb.DuckDBPyConnection, params: GateParams
-) -> tuple[list[CheckResult], dict[str, pl.DataFrame]]:
+) -> tuple[list[CheckResult], dict[str, Finding]]:
     """Each `assert_<rule>.sql` returns the rows that fail it; none returned means it passed."""
     values = {
         "run_id": params.run_id,
@@ -489,11 +491,23 @@ def _run_singular_checks(
         severity = _SEVERITY.search(sql)
         if severity is None:
             raise ValueError(f"{path.name} must declare '-- severity: error|warn' in its header")
-        failing = query_frame(con, sql, {k: v for k, v in values.items() if f"${k}" in sql})
         name = path.stem.removeprefix("assert_")
-        findings[name] = failing
-        detail = "; ".join(str(row) for row in failing.head(3).iter_rows())
+        finding = _record_finding(con, name, sql, {k: v for k, v in values.items() if f"${k}" in sql})
+        findings[name] = finding
+        detail = "; ".join(str(row) for row in finding.head.head(3).iter_rows())
         results.append(
-            CheckResult("warehouse", name, severity.group(1), failing.is_empty(), failing.height, detail)
+            CheckResult("warehouse", name, severity.group(1), finding.rows == 0, finding.rows, detail)
         )
     return results, findings
+
+
+def _record_finding(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, values: dict[str, object]
+) -> Finding:
+    """A singular check's failing rows, kept in the warehouse table `findings."<name>"` (in the
+    check's order) for the release to copy: only their count and first rows come into Python."""
+    table = f'findings."{name}"'  # a check file's name (expectations/checks), not input
+    con.execute(f"create or replace table {table} as\n{sql}", values)
+    rows = int(query_row(con, f"select count(*) from {table}")[0])
+    head = query_frame(con, f"select * from {table} limit {FINDING_HEAD_ROWS}")
+    return Finding(rows, head, table)

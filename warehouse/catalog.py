@@ -342,7 +342,7 @@ def quality_from_report(report: QualityReport) -> dict[str, object]:
     if CONFLICTS_FINDING in report.findings:
         # One row per conflict (a province, regime, edition and pillar with competing ranks): the
         # count shown is the number of rows of quality/no_conflicting_ranks.csv.
-        quality["conflicts"] = report.findings[CONFLICTS_FINDING].height
+        quality["conflicts"] = report.findings[CONFLICTS_FINDING].rows
     return quality
 
 

@@ -20,8 +20,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.publish import CSV_COPY_OPTIONS, OPEN_DATA_DB, _sql_path, list_releases, read_manifest
+from warehouse.publish import OPEN_DATA_DB, _sql_path, list_releases, read_manifest
 from warehouse.release_ids import release_time
+from warehouse.sql import CSV_COPY_OPTIONS
 
 # What a reader may run: one query that returns rows. Everything else (writes, ATTACH, COPY,
 # EXPORT, INSTALL/LOAD, SET/PRAGMA/CALL, transactions) is refused before DuckDB sees it; the

@@ -41,7 +41,7 @@ from warehouse.release_notes import (
     write_changelog,
     write_quality_report,
 )
-from warehouse.sql import render_sql, sql_literal, sql_statements
+from warehouse.sql import CSV_COPY_OPTIONS, render_sql, sql_literal, sql_statements
 
 LOG = logging.getLogger(__name__)
 PUBLISHED_TABLES: tuple[str, ...] = (
@@ -62,7 +62,6 @@ SCHEMAS = frozenset({"core", "audit", "corrected", "temp"})
 STAGED_DOCUMENTS = "(select doc_id from staging.documents)"  # the documents this run staged
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"
-CSV_COPY_OPTIONS = "(header)"  # readers write query results with the same options (warehouse/open_data.py)
 ENTRY_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="0; url=latest/index.html">
@@ -180,7 +179,7 @@ def write_release(
             entry = changelog_entry(con, release_id, staging, counts, keys, previous, unchanged=reused)
             write_changelog(staging, entry, previous)
             if quality is not None:
-                write_quality_report(staging, quality)
+                write_quality_report(con, staging, quality)
             catalog_quality = quality_from_report(quality) if quality else None
             with attached(con, staging / OPEN_DATA_DB, read_only=True):
                 catalog = read_catalog_data(con)

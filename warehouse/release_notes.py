@@ -13,7 +13,8 @@ import duckdb
 import polars as pl
 
 from expectations.data_docs import DATA_DOCS_DIR, write_data_docs
-from warehouse.database import query_frame
+from warehouse.database import query_frame, query_row
+from warehouse.sql import CSV_COPY_OPTIONS, sql_literal
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuiteValidationResult
@@ -23,13 +24,25 @@ QUALITY_DIR = "quality"
 
 
 @dataclass(frozen=True, slots=True)
+class Finding:
+    """What one singular check found: how many rows, the first of them (for messages and samples),
+    and the warehouse table holding them all, which a release copies to its quality folder with
+    DuckDB. The rows stay out of Python: at a million reports the series conflicts alone are
+    millions of rows, and the gate's result is kept until the release is written."""
+
+    rows: int
+    head: pl.DataFrame
+    table: str  # `findings."<check>"`, replaced by the next gate
+
+
+@dataclass(frozen=True, slots=True)
 class QualityReport:
     """The gate's outcome in publishable form: check rows, quarantined rows, named findings, and
     GX's validation result per published table (rendered as Data Docs)."""
 
     checks: pl.DataFrame
     quarantined: pl.DataFrame
-    findings: dict[str, pl.DataFrame] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)
     summary: str = ""
     validations: dict[str, ExpectationSuiteValidationResult] = field(default_factory=dict)
 
@@ -39,25 +52,38 @@ class QualityReport:
             "checks": self.checks.height,
             "checks_failed": failed.height,
             "rows_quarantined": self.quarantined.height,
-            **{f"{name}_rows": frame.height for name, frame in self.findings.items()},
+            **{f"{name}_rows": finding.rows for name, finding in self.findings.items()},
         }
 
 
-def write_quality_report(folder: Path, report: QualityReport) -> None:
-    """quality/report.json (summary and counts), checks.csv, quarantine.csv, one CSV per finding,
-    and the GX Data Docs of the gate's validation results in quality/data_docs/."""
+def write_quality_report(con: duckdb.DuckDBPyConnection, folder: Path, report: QualityReport) -> None:
+    """quality/report.json (summary and counts), checks.csv, quarantine.csv, one CSV per finding
+    (copied by DuckDB from its table), and the GX Data Docs of the gate's validation results in
+    quality/data_docs/."""
     target = folder / QUALITY_DIR
     target.mkdir()
     report.checks.write_csv(target / "checks.csv")
     report.quarantined.write_csv(target / "quarantine.csv")
-    for name, frame in report.findings.items():
-        frame.write_csv(target / f"{name}.csv")
+    for name, finding in report.findings.items():
+        _copy_finding(con, finding, target / f"{name}.csv")
     body = {"summary": report.summary, "counts": report.counts()}
     (target / "report.json").write_text(
         json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     if report.validations:
         write_data_docs(target / DATA_DOCS_DIR, report.validations)
+
+
+def _copy_finding(con: duckdb.DuckDBPyConnection, finding: Finding, path: Path) -> None:
+    """A finding's rows as CSV; a count other than the gate's means another gate has replaced them
+    since, and the release would describe a different state than the one that passed."""
+    target = sql_literal(str(path))
+    copied = int(query_row(con, f"copy (select * from {finding.table}) to {target} {CSV_COPY_OPTIONS}")[0])
+    if copied != finding.rows:
+        raise RuntimeError(
+            f"{finding.table} holds {copied} rows where the gate found {finding.rows}: "
+            "another gate ran since this one; run the pipeline again"
+        )
 
 
 def changelog_entry(

@@ -6,6 +6,9 @@ from functools import cache
 from pathlib import Path
 
 SQL_DIR = Path(__file__).parent / "sql"
+# COPY options of every CSV the pipeline writes with DuckDB: release tables, quality findings, and
+# query results served to readers (warehouse/open_data.py), so all read alike.
+CSV_COPY_OPTIONS = "(header)"
 
 
 @cache

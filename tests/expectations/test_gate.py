@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from expectations.gate import GateResult
 from tests.conftest import REPORT_TEXT, hand_extraction, write_report
 from transforms.frames import to_fact_frames
 from transforms.model import Extraction
+from warehouse.database import connect
 
 ExtractionOf = Callable[[str], Extraction]
 
@@ -202,14 +204,18 @@ def two_reports(settings: Settings, first: Extraction, second_text: str, second:
     return pipeline.validate_staged(settings, "run-1")
 
 
-def test_conflicting_ranks_in_two_documents_are_reported_naming_both(settings: Settings) -> None:
+def conflicting_ranks(settings: Settings) -> GateResult:
     other_text = REPORT_TEXT + " Bản tin khác."
-    gate = two_reports(
+    return two_reports(
         settings, hand_extraction(), other_text, with_rankings(hand_extraction(other_text), rank=31)
     )
 
+
+def test_conflicting_ranks_in_two_documents_are_reported_naming_both(settings: Settings) -> None:
+    gate = conflicting_ranks(settings)
+
     assert gate.passed
-    conflicts = gate.findings["no_conflicting_ranks"]  # one row per conflict, naming both ranks
+    conflicts = gate.findings["no_conflicting_ranks"].head  # one row per conflict, naming both ranks
     columns = ("province_code", "province_regime", "province_name", "edition_year", "pillar")
     assert conflicts.select(*columns, "ranks_stated", "documents").rows() == [
         ("86", 63, "Vĩnh Long", 2022, "overall", "30 (1); 31 (1)", 2)
@@ -217,14 +223,41 @@ def test_conflicting_ranks_in_two_documents_are_reported_naming_both(settings: S
     assert conflicts.get_column("source_paths").to_list() == ["a.txt | b.txt"]
 
 
+def test_a_finding_is_published_whole_while_the_gate_holds_only_its_first_rows(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gate_module, "FINDING_HEAD_ROWS", 0)
+    gate = conflicting_ranks(settings)
+
+    conflicts = gate.findings["no_conflicting_ranks"]
+    assert (conflicts.rows, conflicts.head.height) == (1, 0)  # counted in the warehouse, none in Python
+    release = pipeline.publish_release(settings, gate)
+    published = pl.read_csv(release.path / "quality" / "no_conflicting_ranks.csv", infer_schema=False)
+    assert published.select("province_code", "ranks_stated", "source_paths").rows() == [
+        ("86", "30 (1); 31 (1)", "a.txt | b.txt")
+    ]
+    counts = json.loads((release.path / "quality" / "report.json").read_text(encoding="utf-8"))["counts"]
+    assert counts["no_conflicting_ranks_rows"] == 1
+
+
+def test_a_finding_replaced_by_a_later_gate_is_not_published_as_this_gates(settings: Settings) -> None:
+    gate = conflicting_ranks(settings)
+    with connect(settings.warehouse_path) as con:  # what another gate, finding nothing, leaves
+        con.execute(f"delete from {gate.findings['no_conflicting_ranks'].table}")
+
+    with pytest.raises(RuntimeError, match="another gate ran since"):
+        pipeline.publish_release(settings, gate)
+    assert not (settings.public_dir / "latest").exists()
+
+
 def test_ranks_are_reconciled_with_the_official_dti_results(settings: Settings) -> None:
     gate = gate_for(settings, hand_extraction)  # Vĩnh Long, DTI 2022, overall 30: the official rank
 
-    assert gate.findings["ranks_match_official"].is_empty()
+    assert gate.findings["ranks_match_official"].rows == 0
 
     other = settings.model_copy(update={"warehouse_path": settings.warehouse_path.with_name("other.duckdb")})
     wrong = gate_for(other, lambda t: with_rankings(hand_extraction(t), rank=29))
-    mismatch = wrong.findings["ranks_match_official"].row(0, named=True)
+    mismatch = wrong.findings["ranks_match_official"].head.row(0, named=True)
     assert (mismatch["reported_rank"], mismatch["official_rank"]) == (29, 30)
     assert mismatch["source_url"].startswith("https://dti.gov.vn/")
 
@@ -238,7 +271,7 @@ def test_two_ranks_in_one_document_are_not_a_conflict_between_sources(settings: 
     gate = gate_for(settings, two_ranks)
 
     assert gate.passed
-    assert gate.findings["no_conflicting_ranks"].is_empty()
+    assert gate.findings["no_conflicting_ranks"].rows == 0
 
 
 def _verdicts(gate: GateResult) -> list[tuple[str, str, bool, int]]:

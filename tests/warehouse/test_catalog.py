@@ -418,22 +418,23 @@ def test_mark_evidence_escapes_and_marks_the_raw_text(
 
 
 def test_quality_figures_come_from_the_gate_report() -> None:
-    from warehouse.release_notes import QualityReport
+    from warehouse.release_notes import Finding, QualityReport
 
+    conflicts = pl.DataFrame(
+        {
+            "province_code": ["86", "15"],
+            "province_regime": [63, 63],
+            "edition_year": [2022, 2024],
+            "pillar": ["overall", "overall"],
+            "ranks_stated": ["30 (1); 31 (1)", "12 (2); 13 (1)"],
+        }
+    )
     report = QualityReport(
         checks=pl.DataFrame({"check": ["a", "b", "c"], "success": [True, True, False]}),
         quarantined=pl.DataFrame({"row_key": ["r1", "r1", "r2"]}),
-        findings={  # one row per conflict: two ranks competing for one key are one conflict
-            "no_conflicting_ranks": pl.DataFrame(
-                {
-                    "province_code": ["86", "15"],
-                    "province_regime": [63, 63],
-                    "edition_year": [2022, 2024],
-                    "pillar": ["overall", "overall"],
-                    "ranks_stated": ["30 (1); 31 (1)", "12 (2); 13 (1)"],
-                }
-            )
-        },
+        # One row per conflict (two ranks competing for one key are one conflict), counted from the
+        # finding's row count: its first rows alone are kept in Python.
+        findings={"no_conflicting_ranks": Finding(2, conflicts.head(1), 'findings."no_conflicting_ranks"')},
     )
     assert quality_from_report(report) == {
         "checks_passed": 2,

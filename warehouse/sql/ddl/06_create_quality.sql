@@ -1,5 +1,8 @@
 -- Reference tables the quality gate checks against, the quarantine, and the release log.
 create schema if not exists quarantine;
+-- The rows each singular check (expectations/checks/assert_<check>.sql) found at the latest gate,
+-- one table per check, replaced by every gate: a release copies them to quality/<check>.csv.
+create schema if not exists findings;
 
 -- Rows a row-level check rejected: left out of the release, kept here with the reason.
 create table if not exists quarantine.rows (
