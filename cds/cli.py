@@ -392,11 +392,9 @@ def _failing_sample(settings: Settings, gate: GateResult, table: str, check: str
 
     if table == "warehouse" and check in gate.findings:
         return gate.findings[check].head.head(SAMPLE_ROWS)
-    if gate.quarantined.height:
-        rows = gate.quarantined.filter((pl.col("table_name") == table) & (pl.col("check_name") == check))
-        if rows.height:
-            keep = [c for c in ("row_key", "doc_id", "reason", "raw_text", "evidence") if c in rows.columns]
-            return rows.select(keep).head(SAMPLE_ROWS)
+    if gate.quarantined.rows_of(table, check):
+        rows = gate.quarantined.head.filter((pl.col("table_name") == table) & (pl.col("check_name") == check))
+        return rows.select("row_key", "doc_id", "reason", "raw_text", "evidence").head(SAMPLE_ROWS)
     return sample_failing_rows(settings, table, check, SAMPLE_ROWS)
 
 

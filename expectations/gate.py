@@ -40,10 +40,10 @@ from warehouse.publish import (
     STAGED_DOCUMENTS,
     published_query,
     published_table_query,
-    read_published_table,
 )
-from warehouse.quarantine import FAILING_SCHEMA, quarantine_rows, quarantined_in_run
+from warehouse.quarantine import FAILING_COLUMNS, Quarantined, quarantine_rows, quarantined_in_run
 from warehouse.release_notes import Finding, QualityReport
+from warehouse.sql import sql_literal
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -98,7 +98,7 @@ class CheckResult:
 @dataclass(frozen=True, slots=True)
 class GateResult:
     checks: tuple[CheckResult, ...]
-    quarantined: pl.DataFrame = field(default_factory=pl.DataFrame)
+    quarantined: Quarantined = field(default_factory=Quarantined)
     findings: dict[str, Finding] = field(default_factory=dict)  # singular check name → its failing rows
     # Published table → GX's own result of its suite, kept whole for the release's Data Docs.
     validations: dict[str, ExpectationSuiteValidationResult] = field(default_factory=dict)
@@ -134,7 +134,7 @@ class GateResult:
 
     def summary(self) -> str:
         failed = [f"{c.table}.{c.check} ({c.failing_rows} rows)" for c in self.blocking_failures]
-        quarantined = self.quarantined.get_column("row_key").n_unique() if self.quarantined.height else 0
+        quarantined = self.quarantined.row_keys
         tail = f"; {quarantined} rows quarantined" if quarantined else ""
         if not failed:
             return f"all {len(self.checks)} blocking checks passed{tail}"
@@ -326,45 +326,37 @@ def _relationship_check(column: str, table: str) -> str:
     return f"{column}_references_{table}"
 
 
-def _failing_staged_rows(con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract]) -> pl.DataFrame:
-    """Staged rows that fail an error-severity row rule, one row per (row, rule)."""
-    parts: list[pl.DataFrame] = []
-    for name, contract in contracts.items():
-        rules = [r for r in contract.row_rules() if r.severity == "error"]
-        if contract.staging_table is None or not rules:
-            continue
-        checked = read_published_table(
-            con,
-            name,
-            "audit",
-            {CHECK_PREFIX + r.name: f"coalesce(({r.sql}), false)" for r in rules},
-            staged_only=True,
-            failing_only=True,  # only the few failing rows come back to Python
-        )
-        parts.extend(_failures_of(name, contract, checked, rules))
-    return pl.concat(parts) if parts else pl.DataFrame(schema=FAILING_SCHEMA)
+def _failing_staged_rows(con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract]) -> str:
+    """SQL of the staged rows that fail an error-severity row rule, one row per (row, rule), in
+    FAILING_COLUMNS: each table's checks computed once, over its staged rows only."""
+    parts = [
+        _failures_of(con, name, contract, rules)
+        for name, contract in contracts.items()
+        if contract.staging_table is not None
+        and (rules := [r for r in contract.row_rules() if r.severity == "error"])
+    ]
+    if not parts:
+        return "select " + ", ".join(f"null::varchar as {column}" for column in FAILING_COLUMNS) + " limit 0"
+    return "\nunion all\n".join(parts)
 
 
-def _failures_of(
-    name: str, contract: Contract, checked: pl.DataFrame, rules: list[RowRule]
-) -> Iterable[pl.DataFrame]:
-    for rule in rules:
-        failing = checked.filter(~pl.col(CHECK_PREFIX + rule.name))
-        if failing.is_empty():
-            continue
-        yield failing.select(
-            pl.lit(name).alias("table_name"),
-            pl.col(contract.row_key).alias("row_key"),
-            pl.col("doc_id"),
-            pl.lit(rule.name).alias("check_name"),
-            pl.lit(rule.description).alias("reason"),
-            _optional_text(checked, "raw_text"),
-            _optional_text(checked, "evidence"),
-        )
-
-
-def _optional_text(frame: pl.DataFrame, column: str) -> pl.Expr:
-    return pl.col(column) if column in frame.columns else pl.lit(None, dtype=pl.String).alias(column)
+def _failures_of(con: duckdb.DuckDBPyConnection, name: str, contract: Contract, rules: list[RowRule]) -> str:
+    """One table's failing staged rows as SQL: the table's rows of staged documents with a boolean
+    per rule, then one select per rule of the rows that fail it."""
+    checks = {CHECK_PREFIX + r.name: f"coalesce(({r.sql}), false)" for r in rules}
+    query = published_table_query(con, name, "audit", checks)
+    columns = query_frame(con, f"select * from ({query}) limit 0").columns
+    texts = {c: f'"{c}"' if c in columns else f"null::varchar as {c}" for c in ("raw_text", "evidence")}
+    selects = [
+        # Contract names, keys and descriptions: the pipeline's own texts, validated on load.
+        f'select {sql_literal(name)} as table_name, "{contract.row_key}"::varchar as row_key, doc_id, '
+        f"{sql_literal(rule.name)} as check_name, {sql_literal(rule.description)} as reason, "
+        f'{texts["raw_text"]}, {texts["evidence"]} from checked where not "{CHECK_PREFIX + rule.name}"'
+        for rule in rules
+    ]
+    failing = " or ".join(f'not "{check}"' for check in checks)
+    staged = f"select * from ({query}) where doc_id in {STAGED_DOCUMENTS} and ({failing})"
+    return f"(with checked as materialized ({staged})\n" + "\nunion all\n".join(selects) + ")"
 
 
 def _with_duplicates(con: duckdb.DuckDBPyConnection, contract: Contract, result: CheckResult) -> CheckResult:
@@ -382,11 +374,9 @@ def _with_duplicates(con: duckdb.DuckDBPyConnection, contract: Contract, result:
     return replace(result, detail=detail)
 
 
-def _with_quarantine_counts(result: CheckResult, quarantined: pl.DataFrame) -> CheckResult:
-    if quarantined.is_empty():
-        return result
-    hits = quarantined.filter((pl.col("table_name") == result.table) & (pl.col("check_name") == result.check))
-    if hits.is_empty():
+def _with_quarantine_counts(result: CheckResult, quarantined: Quarantined) -> CheckResult:
+    hits = quarantined.rows_of(result.table, result.check)
+    if not hits:
         return result
     return CheckResult(
         result.table,
@@ -395,7 +385,7 @@ def _with_quarantine_counts(result: CheckResult, quarantined: pl.DataFrame) -> C
         result.success,
         result.failing_rows,
         result.detail,
-        quarantined_rows=hits.height,
+        quarantined_rows=hits,
     )
 
 

@@ -106,9 +106,12 @@ def validate(run_id: str = "manual") -> GateResult:
     """Run the quality gate; the result says whether publishing may go ahead."""
     logger = get_run_logger()
     gate = run_quality_gate_task(run_id)
-    for row in gate.quarantined.iter_rows(named=True):
+    quarantined = gate.quarantined
+    for table, check, rows in quarantined.per_check.iter_rows():
+        logger.warning("quality.quarantined table=%s check=%s rows=%d", table, check, rows)
+    for row in quarantined.head.iter_rows(named=True):  # each check's first rows; all in the release
         logger.warning(
-            "quality.quarantined table=%s check=%s doc=%s text=%r",
+            "quality.quarantined.row table=%s check=%s doc=%s text=%r",
             row["table_name"],
             row["check_name"],
             row["doc_id"][:12],

@@ -333,11 +333,10 @@ def quality_from_report(report: QualityReport) -> dict[str, object]:
     """The catalog's quality figures from the gate's publishable report."""
     checks = report.checks
     failed = checks.filter(~pl.col("success")).height if checks.height else 0
-    quarantined = report.quarantined
     quality: dict[str, object] = {
         "checks_passed": checks.height - failed,
         "checks_failed": failed,
-        "quarantined_rows": quarantined["row_key"].n_unique() if "row_key" in quarantined.columns else 0,
+        "quarantined_rows": report.quarantined.row_keys,
     }
     if CONFLICTS_FINDING in report.findings:
         # One row per conflict (a province, regime, edition and pillar with competing ranks): the

@@ -14,7 +14,8 @@ import polars as pl
 
 from expectations.data_docs import DATA_DOCS_DIR, write_data_docs
 from warehouse.database import query_frame, query_row
-from warehouse.sql import CSV_COPY_OPTIONS, sql_literal
+from warehouse.quarantine import Quarantined
+from warehouse.sql import CSV_COPY_OPTIONS, read_sql, sql_literal
 
 if TYPE_CHECKING:
     from great_expectations.core import ExpectationSuiteValidationResult
@@ -41,7 +42,7 @@ class QualityReport:
     GX's validation result per published table (rendered as Data Docs)."""
 
     checks: pl.DataFrame
-    quarantined: pl.DataFrame
+    quarantined: Quarantined
     findings: dict[str, Finding] = field(default_factory=dict)
     summary: str = ""
     validations: dict[str, ExpectationSuiteValidationResult] = field(default_factory=dict)
@@ -51,21 +52,31 @@ class QualityReport:
         return {
             "checks": self.checks.height,
             "checks_failed": failed.height,
-            "rows_quarantined": self.quarantined.height,
+            "rows_quarantined": self.quarantined.rows,
             **{f"{name}_rows": finding.rows for name, finding in self.findings.items()},
         }
 
 
 def write_quality_report(con: duckdb.DuckDBPyConnection, folder: Path, report: QualityReport) -> None:
-    """quality/report.json (summary and counts), checks.csv, quarantine.csv, one CSV per finding
-    (copied by DuckDB from its table), and the GX Data Docs of the gate's validation results in
-    quality/data_docs/."""
+    """quality/report.json (summary and counts), checks.csv, quarantine.csv and one CSV per finding
+    (both copied by DuckDB from the warehouse), and the GX Data Docs of the gate's validation
+    results in quality/data_docs/."""
     target = folder / QUALITY_DIR
     target.mkdir()
     report.checks.write_csv(target / "checks.csv")
-    report.quarantined.write_csv(target / "quarantine.csv")
+    quarantined = report.quarantined
+    _copy_rows(
+        con,
+        read_sql("load/select_quarantined_rows.sql"),
+        {"run_id": quarantined.run_id},
+        target / "quarantine.csv",
+        quarantined.rows,
+        f"quarantine.rows of run {quarantined.run_id!r}",
+    )
     for name, finding in report.findings.items():
-        _copy_finding(con, finding, target / f"{name}.csv")
+        _copy_rows(
+            con, f"select * from {finding.table}", {}, target / f"{name}.csv", finding.rows, finding.table
+        )
     body = {"summary": report.summary, "counts": report.counts()}
     (target / "report.json").write_text(
         json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -74,14 +85,20 @@ def write_quality_report(con: duckdb.DuckDBPyConnection, folder: Path, report: Q
         write_data_docs(target / DATA_DOCS_DIR, report.validations)
 
 
-def _copy_finding(con: duckdb.DuckDBPyConnection, finding: Finding, path: Path) -> None:
-    """A finding's rows as CSV; a count other than the gate's means another gate has replaced them
-    since, and the release would describe a different state than the one that passed."""
-    target = sql_literal(str(path))
-    copied = int(query_row(con, f"copy (select * from {finding.table}) to {target} {CSV_COPY_OPTIONS}")[0])
-    if copied != finding.rows:
+def _copy_rows(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    values: dict[str, object],
+    path: Path,
+    expected: int,
+    source: str,
+) -> None:
+    """The rows of `query` as CSV; a count other than the gate's means another gate has replaced
+    them since, and the release would describe a different state than the one that passed."""
+    copied = int(query_row(con, f"copy ({query}) to {sql_literal(str(path))} {CSV_COPY_OPTIONS}", values)[0])
+    if copied != expected:
         raise RuntimeError(
-            f"{finding.table} holds {copied} rows where the gate found {finding.rows}: "
+            f"{source} holds {copied} rows where the gate found {expected}: "
             "another gate ran since this one; run the pipeline again"
         )
 

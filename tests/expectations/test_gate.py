@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 import expectations.gate as gate_module
+import warehouse.quarantine as quarantine_module
 from cds import pipeline
 from cds.settings import Settings
 from expectations.contracts import load_contracts
@@ -113,7 +114,7 @@ def test_row_level_failures_are_quarantined_and_block_when_most_new_facts_are_ba
 
     gate = gate_for(settings, bad_extraction)
 
-    assert (table, check) in set(gate.quarantined.select("table_name", "check_name").iter_rows())
+    assert gate.quarantined.rows_of(table, check) >= 1
     assert not gate.passed
     assert {f"{c.table}.{c.check}" for c in gate.blocking_failures} == {
         "warehouse.quarantine_share_below_limit"
@@ -135,7 +136,7 @@ def test_row_level_failures_are_quarantined_and_block_when_most_new_facts_are_ba
 def test_fitting_coded_figures_pass(settings: Settings, changes: dict[str, object], description: str) -> None:
     gate = gate_for(settings, lambda t: with_metric(hand_extraction(t), **changes))
     assert gate.passed, f"{description}: {gate.summary()}"
-    assert gate.quarantined.is_empty(), description
+    assert gate.quarantined.rows == 0, description
 
 
 def _staged_with_a_bad_report(settings: Settings, good: int) -> None:
@@ -153,13 +154,17 @@ def _staged_with_a_bad_report(settings: Settings, good: int) -> None:
     pipeline.stage_facts(settings, to_fact_frames(facts))
 
 
-def test_one_bad_report_among_many_good_is_quarantined_and_the_rest_passes(settings: Settings) -> None:
+def test_one_bad_report_among_many_good_is_quarantined_and_the_rest_passes(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(quarantine_module, "HEAD_ROWS_PER_CHECK", 0)  # the release lists them anyway
     _staged_with_a_bad_report(settings, good=12)
 
     gate = pipeline.validate_staged(settings, "run-1")
 
     assert gate.passed, gate.summary()
-    assert gate.quarantined.select("table_name", "check_name").rows() == [("metrics", "percent_within_0_100")]
+    assert gate.quarantined.per_check.rows() == [("metrics", "percent_within_0_100", 1)]
+    assert gate.quarantined.head.is_empty()  # counted in the warehouse, no row in Python
     release = pipeline.publish_release(settings, gate)
     assert release.row_counts["metrics"] == 12 and release.row_counts["dti_ranks"] == 13
     quarantine_csv = (release.path / "quality" / "quarantine.csv").read_text(encoding="utf-8")
@@ -187,7 +192,7 @@ def test_table_level_failures_block_publishing(
 
     assert not gate.passed
     assert expected_failure in {f"{c.table}.{c.check}" for c in gate.blocking_failures}
-    assert gate.quarantined.is_empty()
+    assert gate.quarantined.rows == 0
     if expected_failure == "metrics.fact_id_unique":  # the detail names the duplicated keys
         failure = next(c for c in gate.blocking_failures if c.check == "fact_id_unique")
         assert failure.failing_rows == 2 and failure.detail.endswith(" ×2")
@@ -298,9 +303,7 @@ def test_tables_validated_a_few_rows_at_a_time_get_the_verdicts_of_one_pass(
     assert _verdicts(in_chunks) == _verdicts(whole)
     assert in_chunks.validated_rows == whole.validated_rows
     assert whole.validated_rows["metrics"] > 2  # so the metrics really came in several chunks
-    assert in_chunks.quarantined.select("table_name", "check_name").rows() == [
-        ("metrics", "percent_within_0_100")
-    ]
+    assert in_chunks.quarantined.per_check.rows() == [("metrics", "percent_within_0_100", 1)]
 
 
 def test_each_validated_chunk_is_freed_before_the_next_without_a_garbage_collection() -> None:

@@ -69,7 +69,7 @@ def test_a_bad_new_row_is_quarantined_and_a_bad_share_blocks(settings: Settings)
 
     gate = nightly_gate(settings, percent=140.0)
 
-    assert gate.quarantined.select("table_name", "check_name").rows() == [("metrics", "percent_within_0_100")]
+    assert gate.quarantined.per_check.rows() == [("metrics", "percent_within_0_100", 1)]
     assert not gate.passed  # one bad fact of the two new: above the quarantine share
     assert [f"{c.table}.{c.check}" for c in gate.blocking_failures] == [
         "warehouse.quarantine_share_below_limit"

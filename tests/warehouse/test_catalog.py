@@ -418,6 +418,7 @@ def test_mark_evidence_escapes_and_marks_the_raw_text(
 
 
 def test_quality_figures_come_from_the_gate_report() -> None:
+    from warehouse.quarantine import Quarantined
     from warehouse.release_notes import Finding, QualityReport
 
     conflicts = pl.DataFrame(
@@ -431,7 +432,7 @@ def test_quality_figures_come_from_the_gate_report() -> None:
     )
     report = QualityReport(
         checks=pl.DataFrame({"check": ["a", "b", "c"], "success": [True, True, False]}),
-        quarantined=pl.DataFrame({"row_key": ["r1", "r1", "r2"]}),
+        quarantined=Quarantined("run-1", row_keys=2),  # rows, however many checks each failed
         # One row per conflict (two ranks competing for one key are one conflict), counted from the
         # finding's row count: its first rows alone are kept in Python.
         findings={"no_conflicting_ranks": Finding(2, conflicts.head(1), 'findings."no_conflicting_ranks"')},
