@@ -87,19 +87,22 @@ def read_published_table(
     staged_only: bool = False,
     values_of: Collection[str] | None = None,
     failing_only: bool = False,
+    limit: int | None = None,
 ) -> pl.DataFrame:
     """One open-data table as built from `schema` (one of SCHEMAS), optionally with extra
     boolean columns computed by trusted SQL expressions from the table contracts, optionally only
     the rows of documents waiting in staging, and optionally with the values of only some columns
     (the others keep their name and position but hold nulls: the quality gate needs keys and check
-    results, not every evidence sentence, and this keeps its memory flat), and optionally only
-    the rows where some extra boolean column is false."""
+    results, not every evidence sentence, and this keeps its memory flat), optionally only
+    the rows where some extra boolean column is false, and at most `limit` rows."""
     query = published_table_query(con, table, schema, extra_columns, values_of=values_of)
     if staged_only:
         query = f"select * from ({query}) where doc_id in {STAGED_DOCUMENTS}"
     if failing_only and extra_columns:
         passing = " and ".join(f'"{name}"' for name in extra_columns)
         query = f"select * from ({query}) where not ({passing})"
+    if limit is not None:
+        query = f"select * from ({query}) limit {int(limit)}"
     return query_frame(con, query)
 
 

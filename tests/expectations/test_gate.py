@@ -198,6 +198,17 @@ def test_table_level_failures_block_publishing(
         assert failure.failing_rows == 2 and failure.detail.endswith(" ×2")
 
 
+def test_failing_samples_and_the_release_preview_take_only_what_they_show(settings: Settings) -> None:
+    """`cds validate --failures` and `cds publish --dry-run` ask DuckDB for a few rows and for counts,
+    never for whole tables (millions of rows at archive scale)."""
+    gate_for(settings, lambda t: replace(hand_extraction(t), metrics=hand_extraction(t).metrics * 2))
+
+    for limit, shown in ((1, 1), (5, 2)):  # the same fact twice: two failing rows
+        sample = pipeline.sample_failing_rows(settings, "metrics", "fact_id_unique", limit)
+        assert sample is not None and sample.height == shown
+    assert pipeline.preview_release(settings)["metrics"] == (0, 2)  # nothing published yet, two staged
+
+
 def two_reports(settings: Settings, first: Extraction, second_text: str, second: Extraction) -> GateResult:
     write_report(settings.source_dir, "a.txt", REPORT_TEXT)
     write_report(settings.source_dir, "b.txt", second_text)
