@@ -48,15 +48,13 @@ class Quarantined:
 def quarantine_rows(con: duckdb.DuckDBPyConnection, failing_sql: str, run_id: str) -> None:
     """Record the rows `failing_sql` selects (FAILING_COLUMNS) in quarantine.rows and drop those rows
     from staging; nothing is deleted when no row fails."""
-    with transaction(con):
+    with transaction(con):  # a failure rolls back the temporary table too
         con.execute(f"create or replace temp table failing as\n{failing_sql}")
-        try:
-            if int(query_row(con, "select count(*) from temp.failing")[0]):
-                con.execute(read_sql("load/quarantine_rows.sql"), {"run_id": run_id})
-                for statement in sql_statements("load/delete_quarantined_staging_rows.sql"):
-                    con.execute(statement)
-        finally:
-            con.execute("drop table if exists temp.failing")
+        if int(query_row(con, "select count(*) from temp.failing")[0]):
+            con.execute(read_sql("load/quarantine_rows.sql"), {"run_id": run_id})
+            for statement in sql_statements("load/delete_quarantined_staging_rows.sql"):
+                con.execute(statement)
+        con.execute("drop table temp.failing")
 
 
 def quarantined_in_run(con: duckdb.DuckDBPyConnection, run_id: str) -> Quarantined:
