@@ -23,8 +23,8 @@ from cds.sources import (
     FileBatch,
     FileStat,
     VersionIndex,
-    files_to_read,
     list_report_files,
+    listed_file_stats,
     printable_path,
     read_file_batch,
     read_report_files,
@@ -44,6 +44,7 @@ from warehouse.load import (
     core_version,
     document_texts,
     documents_to_extract,
+    files_to_read,
     ingested_file_stats,
     known_file_versions,
     load_ingested_files,
@@ -123,12 +124,9 @@ def ingest_source(
     # close, or whenever the write-ahead log passed DuckDB's 16 MB default) made ingest grow
     # faster than the archive. A killed run loses nothing committed: the log is replayed on open.
     with connect(settings.warehouse_path) as con:
-        known = set(known_file_versions(con).iter_rows())
-        unchanged = set(ingested_file_stats(con).iter_rows())
+        to_read, known, unchanged = unread_files(con, source_dir, paths)
         before = _count(con, "raw.documents")
         con.execute(INGEST_CHECKPOINT_THRESHOLD)
-        # Batches sent to other processes hold only the files to read: a nightly run's few new ones.
-        to_read = paths if reading.parts <= 1 else files_to_read(source_dir, paths, unchanged)
         batches = [to_read[start : start + size] for start in range(0, len(to_read), size)]
         parts_of = _batch_parts(source_dir, known, unchanged, settings.max_file_bytes, reading.parts)
         pending = reading.start(parts_of(batches[0])) if batches else read_here([])
@@ -158,6 +156,19 @@ def ingest_source(
         meta_warnings=tuple(warnings),
         vanished=tuple(vanished),
     )
+
+
+def unread_files(
+    con: duckdb.DuckDBPyConnection, source_dir: Path, paths: list[str]
+) -> tuple[list[str], set[tuple[str, str]], set[FileStat]]:
+    """The listed files whose stats match no ingested version, with the versions and stats ingest
+    holds of those paths alone: what a run holds and reads grows with its new and changed files,
+    not with the archive."""
+    to_read = [paths[at] for at in files_to_read(con, listed_file_stats(source_dir, paths))]
+    shown = [printable_path(relative) for relative in to_read]
+    known = set(known_file_versions(con, shown).iter_rows())
+    unchanged = set(ingested_file_stats(con, shown).iter_rows())
+    return to_read, known, unchanged
 
 
 def _batch_parts(
@@ -323,9 +334,8 @@ def run_if_nothing_new(settings: Settings, source_dir: Path, flow: str) -> Relea
             ensure_schema(con)
             load_reference_tables(con)
             paths = list_report_files(source_dir)
-            known = set(known_file_versions(con).iter_rows())
-            unchanged = set(ingested_file_stats(con).iter_rows())
-            files = read_report_files(source_dir, paths, known, settings.max_file_bytes, unchanged)
+            to_read, known, unchanged = unread_files(con, source_dir, paths)
+            files = read_report_files(source_dir, to_read, known, settings.max_file_bytes, unchanged)
             if files.filter(~pl.col("known_version")).height:
                 return None
             if documents_to_extract(con).height:

@@ -85,20 +85,24 @@ def list_report_files(root: Path) -> list[str]:
     if not root.is_dir():
         raise SourceError(f"source folder {root} does not exist or is not a folder")
     found: list[str] = []
-
-    def unlistable(exc: OSError) -> None:
-        folder = Path(exc.filename or root)
-        if folder == root:
-            raise SourceError(f"source folder {root} cannot be read: {exc.strerror}") from exc
-        found.append(folder.relative_to(root).as_posix())
-
-    for folder, subfolders, files in os.walk(root, onerror=unlistable, followlinks=False):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        for name in files:
-            path = Path(folder) / name
-            if name.startswith(".") or is_sidecar(name) or path.is_symlink() or not path.is_file():
-                continue
-            found.append(path.relative_to(root).as_posix())
+    folders = [""]  # relative to the root; "" is the root itself
+    while folders:
+        folder = folders.pop()
+        try:
+            # A directory entry knows its type from the listing itself: no stat per file.
+            with os.scandir(root / folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    relative = f"{folder}/{entry.name}" if folder else entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(relative)
+                    elif entry.is_file(follow_symlinks=False) and not is_sidecar(entry.name):
+                        found.append(relative)
+        except OSError as exc:
+            if not folder:
+                raise SourceError(f"source folder {root} cannot be read: {exc.strerror}") from exc
+            found.append(folder)
     return sorted(found)
 
 
@@ -142,22 +146,39 @@ class FileBatch:
     unchanged: AbstractSet[FileStat]
 
 
-def files_to_read(root: Path, relative_paths: list[str], unchanged: AbstractSet[FileStat]) -> list[str]:
-    """The files whose size and modification time match no ingested version, one lstat each: before
-    batches go to other processes, so that a nightly run sends them only new and changed files. A
-    file that cannot be stat'ed is kept; reading it records why. Reading checks the opened file again."""
-    if not unchanged:
-        return relative_paths
-    kept = []
-    for relative in relative_paths:
-        try:
-            stat = os.stat(root / relative, follow_symlinks=False)
-        except OSError:
-            kept.append(relative)
-            continue
-        if _file_stat(printable_path(relative), stat) not in unchanged:
-            kept.append(relative)
-    return kept
+LISTED_FILE_SCHEMA: dict[str, pl.DataType] = {
+    "at": pl.Int64(),  # position in the listing: stored paths may escape what the file system allowed
+    "source_path": pl.String(),
+    "size_bytes": pl.Int64(),
+    "modified_at": pl.Datetime("us"),
+}
+_STAT_CHUNK = 100_000
+
+
+def listed_file_stats(root: Path, relative_paths: Sequence[str]) -> pl.DataFrame:
+    """Each listed file's stored path, size and modification time, one lstat each, for the warehouse
+    to match against the versions it holds (`warehouse.load.files_to_read`). A file that cannot be
+    stat'ed has no size: it is read, and reading it records why. Reading checks the opened file again.
+
+    Built a chunk at a time, so the Python objects of a million stats never exist at once.
+    """
+    chunks = [pl.DataFrame(schema=LISTED_FILE_SCHEMA)]
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for first in range(0, len(relative_paths), _STAT_CHUNK):
+            rows: list[tuple[int, str, int | None, datetime | None]] = []
+            for at, relative in enumerate(relative_paths[first : first + _STAT_CHUNK], start=first):
+                shown = printable_path(relative)
+                try:
+                    stat = os.stat(relative, dir_fd=folder, follow_symlinks=False)
+                except OSError:
+                    rows.append((at, shown, None, None))
+                    continue
+                rows.append((at, *_file_stat(shown, stat)))
+            chunks.append(pl.DataFrame(rows, schema=LISTED_FILE_SCHEMA, orient="row"))
+    finally:
+        os.close(folder)
+    return pl.concat(chunks)
 
 
 def read_file_batch(batch: FileBatch) -> pl.DataFrame:

@@ -36,9 +36,21 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -
         con.unregister(name)
 
 
-def known_file_versions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """(source_path, file_sha256) pairs already ingested, readable or not."""
-    return query_frame(con, "select source_path, file_sha256 from raw.files")
+def files_to_read(con: duckdb.DuckDBPyConnection, listed: pl.DataFrame) -> list[int]:
+    """Positions (`at`) of the listed files (at, source_path, size_bytes, modified_at) whose stats
+    match no readable version already ingested: the files ingest opens.
+
+    DuckDB matches the listing against raw, so the archive's versions never come into Python: a
+    nightly run over a million unchanged files holds its listing, not a million known versions.
+    """
+    with registered(con, "listed", listed):
+        return query_frame(con, read_sql("load/select_files_to_read.sql"))["at"].to_list()
+
+
+def known_file_versions(con: duckdb.DuckDBPyConnection, paths: list[str]) -> pl.DataFrame:
+    """(source_path, file_sha256) pairs already ingested at the given stored paths, readable or not."""
+    with registered(con, "wanted", _paths_frame(paths)):
+        return query_frame(con, read_sql("load/select_known_file_versions.sql"))
 
 
 def load_ingested_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame, run_id: str) -> None:
@@ -54,9 +66,15 @@ def load_ingested_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame, run
             con.execute(read_sql(f"load/{statement}.sql"), {"run_id": run_id})
 
 
-def ingested_file_stats(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """(source_path, size_bytes, modified_at) at which readable versions already ingested were read."""
-    return query_frame(con, read_sql("load/select_ingested_file_stats.sql"))
+def ingested_file_stats(con: duckdb.DuckDBPyConnection, paths: list[str]) -> pl.DataFrame:
+    """(source_path, size_bytes, modified_at) at which readable versions already ingested at the given
+    stored paths were read."""
+    with registered(con, "wanted", _paths_frame(paths)):
+        return query_frame(con, read_sql("load/select_ingested_file_stats.sql"))
+
+
+def _paths_frame(paths: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"source_path": paths}, schema={"source_path": pl.String})
 
 
 def documents_to_extract(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

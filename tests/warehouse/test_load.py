@@ -16,11 +16,11 @@ import polars as pl
 
 from cds import pipeline
 from cds.settings import Settings
-from cds.sources import FileBatch, files_to_read, read_file_batch
+from cds.sources import FileBatch, read_file_batch
 from tests.conftest import REPORT_TEXT, hand_extraction, table_counts, write_report
 from transforms.frames import to_fact_frames
 from warehouse.database import connect, query_row
-from warehouse.load import document_texts, ingested_file_stats
+from warehouse.load import document_texts
 
 STAGED = ("documents", "dti_ranks", "metrics")
 
@@ -191,13 +191,33 @@ def test_a_touched_file_is_read_once_and_then_known_by_its_new_stats(settings: S
     assert (summary.files_new, summary.documents_new, summary.errors) == (0, 0, ())
     assert table_counts(settings) == first  # the same version: no new file, document or fact
     with connect(settings.warehouse_path) as con:
-        unchanged = set(ingested_file_stats(con).iter_rows())
         stats = con.sql("select source_path, file_sha256, run_id from raw.file_stats").fetchall()
         version = con.sql("select file_sha256 from raw.files").fetchall()
+        to_read = pipeline.unread_files(con, settings.source_dir, ["a.txt"])[0]
     assert stats == [("a.txt", version[0][0], "run-2")]
-    assert files_to_read(settings.source_dir, ["a.txt"], unchanged) == []  # skipped, not read again
+    assert to_read == []  # skipped, not read again
     pipeline.ingest_source(settings, settings.source_dir, "run-3")
     assert table_counts(settings) == first
+
+
+def test_a_run_reads_and_holds_only_the_new_changed_and_unstatable_files(settings: Settings) -> None:
+    kept = write_report(settings.source_dir, "a.txt", REPORT_TEXT)
+    changed = write_report(settings.source_dir, "b.txt", REPORT_TEXT + " Bản đầu.")
+    write_report(settings.source_dir, "c.txt", REPORT_TEXT + " Bản khác.")
+    build(settings)
+    changed.write_text(REPORT_TEXT + " Bản sửa.", encoding="utf-8")
+    os.utime(changed, ns=(kept.stat().st_mtime_ns + 10**9,) * 2)
+    write_report(settings.source_dir, "d.txt", REPORT_TEXT + " Bản mới.")
+    listed = ["a.txt", "b.txt", "c.txt", "d.txt", "gone.txt"]  # gone.txt: deleted after listing
+
+    with connect(settings.warehouse_path) as con:
+        to_read, known, unchanged = pipeline.unread_files(con, settings.source_dir, listed)
+
+    assert to_read == ["b.txt", "d.txt", "gone.txt"]
+    # the versions held are those of the files read, not of the archive
+    assert {path for path, _ in known} == {"b.txt"} == {path for path, *_ in unchanged}
+    summary = pipeline.ingest_source(settings, settings.source_dir, "run-2")
+    assert (summary.files_seen, summary.files_new, summary.documents_new) == (4, 2, 2)
 
 
 def test_same_text_under_two_names_is_one_document(settings: Settings) -> None:
