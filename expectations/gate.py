@@ -41,7 +41,7 @@ from warehouse.publish import (
     published_query,
     published_table_query,
 )
-from warehouse.quarantine import FAILING_COLUMNS, Quarantined, quarantine_rows, quarantined_in_run
+from warehouse.quarantine import Quarantined, quarantine_rows, quarantined_in_run
 from warehouse.release_notes import Finding, QualityReport
 from warehouse.sql import sql_literal
 
@@ -206,7 +206,7 @@ def _rows_to_validate(
     in chunks of at most GATE_CHUNK_ROWS; at least one (maybe empty) chunk."""
     checks = _check_columns(contract)
     query = published_table_query(
-        con, contract.table, schema, checks, values_of=set(), hidden=_new_rows(contract)
+        con, contract.table, schema, checks, values_of=set(), hidden=_new_rows(contract), ordered=False
     )
     failing = " and ".join(f'"{name}"' for name in checks)
     selected = f"select * exclude (cds_new_row) from ({query}) where cds_new_row or not ({failing})"
@@ -326,25 +326,22 @@ def _relationship_check(column: str, table: str) -> str:
     return f"{column}_references_{table}"
 
 
-def _failing_staged_rows(con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract]) -> str:
-    """SQL of the staged rows that fail an error-severity row rule, one row per (row, rule), in
-    FAILING_COLUMNS: each table's checks computed once, over its staged rows only."""
-    parts = [
+def _failing_staged_rows(con: duckdb.DuckDBPyConnection, contracts: dict[str, Contract]) -> list[str]:
+    """SQL of the staged rows that fail an error-severity row rule, one query per table and one row
+    per (row, rule), in FAILING_COLUMNS: each table's checks computed once, over its staged rows only."""
+    return [
         _failures_of(con, name, contract, rules)
         for name, contract in contracts.items()
         if contract.staging_table is not None
         and (rules := [r for r in contract.row_rules() if r.severity == "error"])
     ]
-    if not parts:
-        return "select " + ", ".join(f"null::varchar as {column}" for column in FAILING_COLUMNS) + " limit 0"
-    return "\nunion all\n".join(parts)
 
 
 def _failures_of(con: duckdb.DuckDBPyConnection, name: str, contract: Contract, rules: list[RowRule]) -> str:
     """One table's failing staged rows as SQL: the table's rows of staged documents with a boolean
     per rule, then one select per rule of the rows that fail it."""
     checks = {CHECK_PREFIX + r.name: f"coalesce(({r.sql}), false)" for r in rules}
-    query = published_table_query(con, name, "audit", checks)
+    query = published_table_query(con, name, "audit", checks, ordered=False)
     columns = contract.column_names  # the published table's columns (its schema check holds them to it)
     texts = {c: f'"{c}"' if c in columns else f"null::varchar as {c}" for c in ("raw_text", "evidence")}
     selects = [
@@ -367,7 +364,7 @@ def _with_duplicates(con: duckdb.DuckDBPyConnection, contract: Contract, result:
     keys = ", ".join(columns)  # contract column names, validated when the contract loads
     duplicates = query_frame(
         con,
-        f"select {keys}, count(*) as copies from ({published_query(contract.table, 'audit')}) "
+        f"select {keys}, count(*) as copies from ({published_query(contract.table, 'audit', ordered=False)}) "
         f"group by all having count(*) > 1 order by {keys} limit 3",
     )
     detail = "; ".join(f"{', '.join(map(str, row[:-1]))} ×{row[-1]}" for row in duplicates.iter_rows())

@@ -114,11 +114,13 @@ def published_table_query(
     *,
     values_of: Collection[str] | None = None,
     hidden: str | None = None,
+    ordered: bool = True,
 ) -> str:
     """The SELECT behind `read_published_table`: the table's columns (values only of `values_of`
     when given), the extra computed columns, and with `hidden` a boolean column `cds_new_row`
-    computed by that trusted SQL expression (over the row as `published`)."""
-    query = published_query(table, schema)
+    computed by that trusted SQL expression (over the row as `published`); `ordered` as in
+    `published_query`."""
+    query = published_query(table, schema, ordered=ordered)
     if not (extra_columns or values_of is not None or hidden):
         return query
     names = query_frame(con, f"select * from ({query}) limit 0").columns
@@ -128,9 +130,23 @@ def published_table_query(
     return f"select {', '.join(kept + computed + flag)} from ({query}) as published"
 
 
-def published_query(table: str, schema: str) -> str:
-    """The SELECT that builds one open-data table from `schema` ('core' or 'audit')."""
-    return render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
+def published_query(table: str, schema: str, *, ordered: bool = True) -> str:
+    """The SELECT that builds one open-data table from `schema` ('core' or 'audit').
+
+    A published file's rows are in its query's final `order by`. Checks, counts and filters over
+    the table leave it out (`ordered=False`): a filter on the sorted query still sorted every row
+    first, so the gate's look at a night's few staged documents sorted the whole archive.
+    """
+    query = render_sql(f"published/{_allowed_table(table)}.sql", {"schema": SCHEMAS}, schema=schema)
+    return query if ordered else _without_final_order(query)
+
+
+def _without_final_order(query: str) -> str:
+    """`query` without its final `order by` clause: the last line that starts with it, to the end."""
+    at = query.rfind("\norder by ")
+    if at < 0 or query.count("(", at) != query.count(")", at):
+        raise ValueError("the published query has no final `order by` clause to leave out")
+    return query[:at] + "\n"
 
 
 def write_release(

@@ -7,6 +7,7 @@ reports quarantines rows by the million at archive scale, and none of them needs
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -45,11 +46,18 @@ class Quarantined:
         return int(hits.get_column("rows").sum()) if hits.height else 0
 
 
-def quarantine_rows(con: duckdb.DuckDBPyConnection, failing_sql: str, run_id: str) -> None:
-    """Record the rows `failing_sql` selects (FAILING_COLUMNS) in quarantine.rows and drop those rows
-    from staging; nothing is deleted when no row fails."""
+def quarantine_rows(con: duckdb.DuckDBPyConnection, failing_sql: Sequence[str], run_id: str) -> None:
+    """Record the rows the `failing_sql` queries select (FAILING_COLUMNS, one query per table) in
+    quarantine.rows and drop those rows from staging; nothing is deleted when no row fails.
+
+    The queries run one after another: run as one union, DuckDB worked on every table at once and
+    its temporary files outgrew the disk on a million-report archive.
+    """
     with transaction(con):  # a failure rolls back the temporary table too
-        con.execute(f"create or replace temp table failing as\n{failing_sql}")
+        columns = ", ".join(f"{column} varchar" for column in FAILING_COLUMNS)
+        con.execute(f"create or replace temp table failing ({columns})")
+        for query in failing_sql:
+            con.execute(f"insert into temp.failing by name\n{query}")
         if int(query_row(con, "select count(*) from temp.failing")[0]):
             con.execute(read_sql("load/quarantine_rows.sql"), {"run_id": run_id})
             for statement in sql_statements("load/delete_quarantined_staging_rows.sql"):

@@ -10,7 +10,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from warehouse.publish import OPEN_DATA_DB
+from warehouse.database import connect
+from warehouse.publish import OPEN_DATA_DB, PUBLISHED_TABLES, published_query
 
 pytestmark = pytest.mark.integration
 
@@ -104,3 +105,16 @@ def test_every_coded_figure_fits_its_indicator_and_none_was_quarantined_for_it(s
         "from metrics as m join indicators as i using (indicator_code)",
     )[0]
     assert coded > 50 and misfits == 0
+
+
+@pytest.mark.parametrize("table", sorted(PUBLISHED_TABLES))
+def test_a_published_query_without_its_order_holds_the_same_rows(sample_release: Path, table: str) -> None:
+    """Checks and counts read the tables unsorted; the release's files are sorted."""
+    ordered = published_query(table, "corrected")  # as the release reads them
+    unordered = published_query(table, "corrected", ordered=False)
+
+    assert ordered.startswith(unordered) and ordered[len(unordered) :].startswith("order by ")
+    with connect(sample_release.parents[2] / "cds.duckdb", read_only=True) as con:
+        published, unsorted = con.sql(ordered).fetchall(), con.sql(unordered).fetchall()
+    assert published == sorted(unsorted, key=published.index)  # the same rows, only their order differs
+    assert len(published) == len(unsorted)
