@@ -51,6 +51,7 @@ from warehouse.load import (
     load_staging,
     merge_staging_into_core,
     registered,
+    restored_versions,
 )
 from warehouse.publish import (
     PUBLISHED_TABLES,
@@ -336,8 +337,8 @@ def run_if_nothing_new(settings: Settings, source_dir: Path, flow: str) -> Relea
             paths = list_report_files(source_dir)
             to_read, known, unchanged = unread_files(con, source_dir, paths)
             files = read_report_files(source_dir, to_read, known, settings.max_file_bytes, unchanged)
-            if files.filter(~pl.col("known_version")).height:
-                return None
+            if files.filter(~pl.col("known_version")).height or restored_versions(con, files):
+                return None  # new files, or files changed back to a version they held before
             if documents_to_extract(con).height:
                 return None
             pending = query_row(con, read_sql("load/select_pending_changes.sql"))

@@ -66,6 +66,12 @@ def load_ingested_files(con: duckdb.DuckDBPyConnection, files: pl.DataFrame, run
             con.execute(read_sql(f"load/{statement}.sql"), {"run_id": run_id})
 
 
+def restored_versions(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> int:
+    """How many read files (rows of `read_report_files`) hold an earlier, no longer current version."""
+    with registered(con, "incoming", files.select("source_path", "file_sha256", "known_version")):
+        return int(query_row(con, read_sql("load/count_restored_versions.sql"))[0])
+
+
 def ingested_file_stats(con: duckdb.DuckDBPyConnection, paths: list[str]) -> pl.DataFrame:
     """(source_path, size_bytes, modified_at) at which readable versions already ingested at the given
     stored paths were read."""

@@ -13,6 +13,7 @@ from datetime import date
 
 import duckdb
 import polars as pl
+import pytest
 
 from cds import pipeline
 from cds.settings import Settings
@@ -247,6 +248,38 @@ def test_changed_file_is_a_new_version_that_replaces_the_old_facts(settings: Set
             "select d.text from core.dim_document join raw.documents d using (doc_id)"
         ).fetchone()
     assert current is not None and current[0].endswith("Cập nhật.")
+
+
+def current_text(settings: Settings) -> str:
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute(
+            "select d.text from core.dim_document join raw.documents d using (doc_id)"
+        ).fetchall()
+    assert len(rows) == 1, rows
+    return str(rows[0][0])
+
+
+# Restored with its times, each version comes back at stats already stored: four changes reach the
+# point where the stats of a version seen before must say it was seen again.
+@pytest.mark.parametrize(("times_kept", "changes"), [(False, 2), (True, 4)], ids=["rewritten", "restored"])
+def test_a_file_changed_back_to_an_earlier_version_holds_that_version_again(
+    settings: Settings, times_kept: bool, changes: int
+) -> None:
+    first, second = REPORT_TEXT, REPORT_TEXT + " Cập nhật."
+    report = write_report(settings.source_dir, "a.txt", first)
+    times = {first: report.stat().st_mtime_ns}
+    build(settings)
+    for run, text in enumerate([second, first, second, first][:changes], start=2):
+        report.write_text(text, encoding="utf-8")
+        if times_kept and text in times:  # as a copy from a backup (`cp -p`) leaves it
+            os.utime(report, ns=(times[text], times[text]))
+        times.setdefault(text, report.stat().st_mtime_ns)
+
+        assert pipeline.run_if_nothing_new(settings, settings.source_dir, "nightly") is None
+        build(settings, run_id=f"run-{run}")
+
+        assert current_text(settings) == text
+    assert table_counts(settings)["raw.files"] == 2  # two versions, each read again when it came back
 
 
 def test_facts_carry_raw_text_cut_from_the_document_at_their_span(settings: Settings) -> None:

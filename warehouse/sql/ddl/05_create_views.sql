@@ -2,20 +2,33 @@
 -- million-report full build; a warehouse that has them loses them here.
 drop schema if exists audit_staged cascade;
 
--- Which documents are current: the newest readable version of every source path.
--- A changed file is a new version; the facts of the version it replaced leave core on the next merge.
+-- Which documents are current: of every source path, the readable version the file held when it
+-- was last read or matched. A changed file is a new version, and the facts of the version it
+-- replaced leave core on the next merge; a file changed back to an earlier version (restored from
+-- a backup) holds that version again, found under new stats in raw.file_stats.
+create or replace view raw.file_versions_seen as
+select
+    f.source_path,
+    f.file_sha256,
+    f.doc_id,
+    f.source_url,
+    f.published_date,
+    greatest(f.first_seen_at, coalesce(s.last_seen_at, f.first_seen_at)) as last_seen_at
+from raw.files as f
+left join (
+    select source_path, file_sha256, max(seen_at) as last_seen_at
+    from raw.file_stats
+    group by source_path, file_sha256
+) as s using (source_path, file_sha256)
+where f.doc_id is not null;
+
 create or replace view raw.current_files as
 select source_path, file_sha256, doc_id, source_url, published_date
 from (
     select
-        source_path,
-        file_sha256,
-        doc_id,
-        source_url,
-        published_date,
-        row_number() over (partition by source_path order by first_seen_at desc, file_sha256) as version_rank
-    from raw.files
-    where doc_id is not null
+        *,
+        row_number() over (partition by source_path order by last_seen_at desc, file_sha256) as version_rank
+    from raw.file_versions_seen
 )
 where version_rank = 1;
 

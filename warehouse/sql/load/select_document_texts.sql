@@ -8,17 +8,16 @@ with wanted_paths as (
     from raw.files
     semi join wanted using (doc_id)
 ),
-current_files as (
+current_files as (  -- raw.current_files, over those paths alone
     select source_path, doc_id, published_date
     from (
         select
             source_path,
             doc_id,
             published_date,
-            row_number() over (partition by source_path order by first_seen_at desc, file_sha256) as version_rank
-        from raw.files
+            row_number() over (partition by source_path order by last_seen_at desc, file_sha256) as version_rank
+        from raw.file_versions_seen
         semi join wanted_paths using (source_path)
-        where doc_id is not null
     )
     where version_rank = 1
 ),
