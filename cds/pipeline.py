@@ -162,8 +162,8 @@ def ingest_source(
 def unread_files(
     con: duckdb.DuckDBPyConnection, source_dir: Path, paths: list[str]
 ) -> tuple[list[str], set[tuple[str, str]], set[FileStat]]:
-    """The listed files whose stats match no ingested version, with the versions and stats ingest
-    holds of those paths alone: what a run holds and reads grows with its new and changed files,
+    """The listed files whose stats are not their current version's, with the versions and stats
+    ingest holds of those paths alone: what a run holds and reads grows with its new and changed files,
     not with the archive."""
     to_read = [paths[at] for at in files_to_read(con, listed_file_stats(source_dir, paths))]
     shown = [printable_path(relative) for relative in to_read]

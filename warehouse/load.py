@@ -38,7 +38,7 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -
 
 def files_to_read(con: duckdb.DuckDBPyConnection, listed: pl.DataFrame) -> list[int]:
     """Positions (`at`) of the listed files (at, source_path, size_bytes, modified_at) whose stats
-    match no readable version already ingested: the files ingest opens.
+    are not those of their path's current version: the files ingest opens.
 
     DuckDB matches the listing against raw, so the archive's versions never come into Python: a
     nightly run over a million unchanged files holds its listing, not a million known versions.
@@ -73,8 +73,8 @@ def restored_versions(con: duckdb.DuckDBPyConnection, files: pl.DataFrame) -> in
 
 
 def ingested_file_stats(con: duckdb.DuckDBPyConnection, paths: list[str]) -> pl.DataFrame:
-    """(source_path, size_bytes, modified_at) at which readable versions already ingested at the given
-    stored paths were read."""
+    """(source_path, size_bytes, modified_at) at which the current versions of the given stored paths
+    were read or found again."""
     with registered(con, "wanted", _paths_frame(paths)):
         return query_frame(con, read_sql("load/select_ingested_file_stats.sql"))
 
