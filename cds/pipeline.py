@@ -195,10 +195,7 @@ def _batch_parts(
 def record_vanished_files(con: duckdb.DuckDBPyConnection, listed: list[str], run_id: str) -> list[str]:
     """Note the source files of current documents that are gone from the folder (a deleted
     report's facts would otherwise stay published with nothing saying so); their paths."""
-    # as ingest stores them: undecodable bytes in a file name are escaped, never raw surrogates
-    shown = [printable_path(path) for path in listed]
-    frame = pl.DataFrame({"source_path": shown}, schema={"source_path": pl.String})
-    with transaction(con), registered(con, "listed", frame):
+    with transaction(con), registered(con, "listed", _stored_paths(listed)):
         for statement in sql_statements("load/replace_vanished_files.sql"):
             con.execute(statement, {"run_id": run_id} if "$run_id" in statement else None)
     return [row[0] for row in con.execute("select source_path from raw.vanished_files order by 1").fetchall()]
@@ -386,8 +383,16 @@ def _corrections_changed(
 
 
 def _sources_vanished(con: duckdb.DuckDBPyConnection, listed: list[str]) -> bool:
-    current = {row[0] for row in con.execute("select source_path from raw.current_files").fetchall()}
-    return bool(current - set(listed))
+    """Whether a current document's file is missing from the listing; compared as stored (printable)
+    paths, in DuckDB rather than as a Python set of every path in the archive."""
+    with registered(con, "listed", _stored_paths(listed)):
+        return bool(query_row(con, read_sql("load/count_vanished_sources.sql"))[0])
+
+
+def _stored_paths(listed: list[str]) -> pl.DataFrame:
+    """Listed paths as ingest stores them: undecodable bytes in a name escaped, never raw surrogates."""
+    shown = [printable_path(path) for path in listed]
+    return pl.DataFrame({"source_path": shown}, schema={"source_path": pl.String})
 
 
 def sample_failing_rows(settings: Settings, table: str, check: str, limit: int = 5) -> pl.DataFrame | None:

@@ -337,3 +337,10 @@ def test_wave_texts_carry_the_published_date_of_the_current_documents_view(setti
             assert document_texts(con, wanted).rows() == [row for row in through_view if row[0] in wanted]
     # the old text is current only as d.txt, which has no date: c.txt's old version must not lend it one
     assert sorted(row[2] for row in through_view if row[2]) == [date(2024, 3, 5), date(2025, 1, 2)]
+
+
+def test_nothing_new_is_seen_as_such_when_a_file_name_holds_a_control_character(settings: Settings) -> None:
+    write_report(settings.source_dir, "bản tin\x1b.txt", REPORT_TEXT)  # stored as `bản tin\x1b.txt`
+    build(settings)
+
+    assert pipeline.run_if_nothing_new(settings, settings.source_dir, "nightly") is not None
