@@ -32,6 +32,17 @@ from (
 )
 where version_rank = 1;
 
+-- The stats (path, size, modification time) at which each path's current version was read or found
+-- again: a listed file at one of them is not read (warehouse/sql/load/select_files_to_read.sql).
+create or replace view raw.current_file_stats as
+select f.source_path, f.size_bytes, f.modified_at
+from raw.files as f
+semi join raw.current_files using (source_path, file_sha256)
+union all
+select s.source_path, s.size_bytes, s.modified_at
+from raw.file_stats as s
+semi join raw.current_files using (source_path, file_sha256);
+
 -- A document's source path, URL and published date are those of its first current file (by path).
 create or replace view raw.current_documents as
 select
