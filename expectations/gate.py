@@ -60,10 +60,11 @@ REFERENCED_RELATIONS = {
 CHECKS_DIR = Path(__file__).parent / "checks"
 # Rows per frame GX validates at once: a full build's tables go through GX in chunks this long.
 GATE_CHUNK_ROWS = 250_000
-# Published tables that are views over other views, built once into a temporary table before GX's row
-# feed reads them: DuckDB can spill a table under its memory limit, while the feed's uniqueness
-# window over the series view, computed in the same query, ran out of memory under a 1 GB limit at
-# a million reports.
+# Published tables that are views over other views, whose checks are computed once into a narrow
+# temporary table (the keys and a boolean per row check) before GX's row feed reads them: the feed's
+# uniqueness window over the series view, computed in the same query, ran out of memory under a 1 GB
+# limit at a million reports, and so did a temporary copy of the whole series (every column, the
+# evidence texts too) on a nightly run at a million reports.
 MATERIALISED = frozenset({"indicator_series"})
 # First rows of a singular check's finding kept with the gate's result (messages, `cds validate`).
 FINDING_HEAD_ROWS = 10
@@ -174,49 +175,59 @@ def _validate_tables(
         suite = build_suite(contract)
         outcomes, rows = [], 0
         feed = _batch_feed(context, contract)
-        with _source_schema(con, contract) as schema:
-            for chunk in _rows_to_validate(con, contract, schema):
-                outcomes.append(_validate(feed, chunk, suite, run))
-                rows += chunk.height
+        for chunk in _rows_to_validate(con, contract):
+            outcomes.append(_validate(feed, chunk, suite, run))
+            rows += chunk.height
         validations[name] = merge_outcomes(outcomes)
         validated[name] = rows
     return validations, validated
 
 
-@contextmanager
-def _source_schema(con: duckdb.DuckDBPyConnection, contract: Contract) -> Iterator[str]:
-    """Where GX's row feed reads the table from: `audit`, or for a MATERIALISED table a temporary
-    copy of it (`temp`), dropped once its rows are validated."""
-    if contract.table not in MATERIALISED:
-        yield "audit"
-        return
-    table = contract.table  # a published table's name (the contract's), not input
-    con.execute(f"create or replace temp table {table} as select * from audit.{table}")
-    try:
-        yield "temp"
-    finally:
-        con.execute(f"drop table if exists temp.{table}")
-
-
-def _rows_to_validate(
-    con: duckdb.DuckDBPyConnection, contract: Contract, schema: str
-) -> Iterator[pl.DataFrame]:
+def _rows_to_validate(con: duckdb.DuckDBPyConnection, contract: Contract) -> Iterator[pl.DataFrame]:
     """The rows of a published table GX validates, as GX sees them (the boolean result of every
     check; the table's own columns keep their names for the schema check, without their values),
     in chunks of at most GATE_CHUNK_ROWS; at least one (maybe empty) chunk."""
     checks = _check_columns(contract)
-    query = published_table_query(
-        con, contract.table, schema, checks, values_of=set(), hidden=_new_rows(contract), ordered=False
-    )
     failing = " and ".join(f'"{name}"' for name in checks)
-    selected = f"select * exclude (cds_new_row) from ({query}) where cds_new_row or not ({failing})"
-    reader = con.sql(selected).to_arrow_reader(GATE_CHUNK_ROWS)
-    empty = True
-    for batch in reader:
-        empty = False
-        yield pl.DataFrame(pl.from_arrow(batch))
-    if empty:
-        yield pl.DataFrame(pl.from_arrow(reader.schema.empty_table()))
+    with _checked_rows(con, contract, checks) as checked:
+        selected = f"select * exclude (cds_new_row) from ({checked}) where cds_new_row or not ({failing})"
+        reader = con.sql(selected).to_arrow_reader(GATE_CHUNK_ROWS)
+        empty = True
+        for batch in reader:
+            empty = False
+            yield pl.DataFrame(pl.from_arrow(batch))
+        if empty:
+            yield pl.DataFrame(pl.from_arrow(reader.schema.empty_table()))
+
+
+@contextmanager
+def _checked_rows(
+    con: duckdb.DuckDBPyConnection, contract: Contract, checks: dict[str, str]
+) -> Iterator[str]:
+    """SQL of the audit table's rows as GX sees them, with the `cds_new_row` flag. A MATERIALISED
+    table's row checks are first computed into a temporary table with its keys, read by the query
+    that adds the uniqueness windows, and dropped once its rows are validated."""
+    if contract.table not in MATERIALISED:
+        yield published_table_query(
+            con, contract.table, "audit", checks, values_of=set(), hidden=_new_rows(contract), ordered=False
+        )
+        return
+    table = f"{contract.table}_checked"  # a published table's name (the contract's), not input
+    windows = _unique_columns(contract)
+    keys = sorted({column for columns in _unique_keys(contract).values() for column in columns})
+    row_checks = [f'({sql}) as "{name}"' for name, sql in checks.items() if name not in windows]
+    query = published_query(contract.table, "audit", ordered=False)
+    con.execute(
+        f"create or replace temp table {table} as select {', '.join(keys + row_checks)}, "
+        f"({_new_rows(contract)}) as cds_new_row from ({query}) as published"
+    )
+    try:
+        names = query_frame(con, f"select * from ({query}) limit 0").columns
+        values = [f'null as "{c}"' for c in names]
+        computed = [f'({windows[name]}) as "{name}"' if name in windows else f'"{name}"' for name in checks]
+        yield f"select {', '.join(values + computed)}, cds_new_row from {table}"
+    finally:
+        con.execute(f"drop table if exists temp.{table}")
 
 
 def _new_rows(contract: Contract) -> str:

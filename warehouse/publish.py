@@ -56,9 +56,8 @@ PUBLISHED_TABLES: tuple[str, ...] = (
     "corrections",
 )
 # core: as extracted (dimensions only); corrected: core with corrections applied (what is released);
-# audit: what the next release would hold (what the gate checks); temp: a derived table the gate
-# built once from audit for its own reads (expectations/gate.py, MATERIALISED).
-SCHEMAS = frozenset({"core", "audit", "corrected", "temp"})
+# audit: what the next release would hold (what the gate checks).
+SCHEMAS = frozenset({"core", "audit", "corrected"})
 STAGED_DOCUMENTS = "(select doc_id from staging.documents)"  # the documents this run staged
 OPEN_DATA_DB = "cds_open_data.duckdb"
 MANIFEST = "manifest.json"

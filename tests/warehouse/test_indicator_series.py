@@ -223,6 +223,27 @@ def test_the_gate_reads_the_series_from_a_copy_and_still_finds_a_duplicated_poin
     assert left == [(0,)]  # the copy is dropped once its rows are validated
 
 
+def test_the_gate_finds_old_points_failing_a_row_check_in_the_series_copy(
+    release: tuple[GateResult, Release], settings: Settings
+) -> None:
+    with connect(settings.warehouse_path) as con:
+        # Nothing is staged: every point is old, and GX sees only the points failing a check. The
+        # target's period ends before it starts, and one result's evidence lost its text.
+        replace_audit_series(
+            con,
+            "select * replace ("
+            "case when is_target then period_start - 1 else period_end end as period_end, "
+            "case when value = 30.2 then 'không có số liệu' else evidence end as evidence) "
+            "from core.indicator_series",
+        )
+        gate = run_gate(con, GateParams(run_id="run-2"))
+    checks = {c.check: c for c in gate.checks if c.table == "indicator_series"}
+    assert (checks["period_in_order"].success, checks["period_in_order"].failing_rows) == (False, 1)
+    evidence = checks["evidence_contains_raw_text"]
+    assert (evidence.success, evidence.failing_rows) == (False, 1)
+    assert checks["series_id_not_null"].success and gate.validated_rows["indicator_series"] == 2
+
+
 # The choice rule on its own: figures of one series point in documents with or without dates, the
 # order written out in Python and compared with the view's pick.
 DAYS = st.one_of(st.none(), st.dates(date(2021, 1, 1), date(2021, 1, 4)))
