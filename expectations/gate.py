@@ -205,26 +205,30 @@ def _checked_rows(
     con: duckdb.DuckDBPyConnection, contract: Contract, checks: dict[str, str]
 ) -> Iterator[str]:
     """SQL of the audit table's rows as GX sees them, with the `cds_new_row` flag. A MATERIALISED
-    table's row checks are first computed into a temporary table with its keys, read by the query
-    that adds the uniqueness windows, and dropped once its rows are validated."""
+    table's row checks are first computed into a temporary table with its keys and references, read
+    by the query that adds the uniqueness windows and reference lookups, and dropped once its rows
+    are validated."""
     if contract.table not in MATERIALISED:
         yield published_table_query(
             con, contract.table, "audit", checks, values_of=set(), hidden=_new_rows(contract), ordered=False
         )
         return
     table = f"{contract.table}_checked"  # a published table's name (the contract's), not input
-    windows = _unique_columns(contract)
-    keys = sorted({column for columns in _unique_keys(contract).values() for column in columns})
-    row_checks = [f'({sql}) as "{name}"' for name, sql in checks.items() if name not in windows]
+    # Computed in the second query, over the temporary table: the windows need every row, and the
+    # references look up only the keys the rows name.
+    later = _unique_columns(contract) | _relationship_columns(contract, within=f"temp.{table}")
+    named = {column for columns in _unique_keys(contract).values() for column in columns}
+    named |= {c.name for c in contract.columns if c.relationship}
+    first = [f'({sql}) as "{name}"' for name, sql in checks.items() if name not in later]
     query = published_query(contract.table, "audit", ordered=False)
     con.execute(
-        f"create or replace temp table {table} as select {', '.join(keys + row_checks)}, "
+        f"create or replace temp table {table} as select {', '.join(sorted(named) + first)}, "
         f"({_new_rows(contract)}) as cds_new_row from ({query}) as published"
     )
     try:
         names = query_frame(con, f"select * from ({query}) limit 0").columns
         values = [f'null as "{c}"' for c in names]
-        computed = [f'({windows[name]}) as "{name}"' if name in windows else f'"{name}"' for name in checks]
+        computed = [f'({later[name]}) as "{name}"' if name in later else f'"{name}"' for name in checks]
         yield f"select {', '.join(values + computed)}, cds_new_row from {table}"
     finally:
         con.execute(f"drop table if exists temp.{table}")
@@ -319,16 +323,19 @@ def _rule_columns(contract: Contract) -> dict[str, str]:
     return {CHECK_PREFIX + rule.name: f"coalesce(({rule.sql}), false)" for rule in contract.row_rules()}
 
 
-def _relationship_columns(contract: Contract) -> dict[str, str]:
-    """References as SQL semi-joins: a value set of every key in GX grows with the warehouse."""
+def _relationship_columns(contract: Contract, within: str | None = None) -> dict[str, str]:
+    """References as SQL semi-joins: a value set of every key in GX grows with the warehouse. With
+    `within` (a table holding the checked rows), only the keys its rows name are looked up: the set
+    of every fact id at a million reports (18.8 million) is larger than DuckDB's memory limit."""
     columns = {}
     for column in contract.columns:
         if column.relationship is None:
             continue
         table, key = column.relationship.split(".")
         relation = REFERENCED_RELATIONS[table]
+        named = f" where {key} in (select {column.name} from {within})" if within else ""
         columns[CHECK_PREFIX + _relationship_check(column.name, table)] = (
-            f"{column.name} is null or {column.name} in (select {key} from audit.{relation})"
+            f"{column.name} is null or {column.name} in (select {key} from audit.{relation}{named})"
         )
     return columns
 
