@@ -35,7 +35,7 @@ import polars as pl
 
 from expectations.contracts import Contract, RowRule, load_contracts
 from expectations.gx_context import quiet_context
-from warehouse.database import query_frame, query_row
+from warehouse.database import insertion_order_off, query_frame, query_row
 from warehouse.publish import (
     STAGED_DOCUMENTS,
     published_query,
@@ -221,10 +221,11 @@ def _checked_rows(
     named |= {c.name for c in contract.columns if c.relationship}
     first = [f'({sql}) as "{name}"' for name, sql in checks.items() if name not in later]
     query = published_query(contract.table, "audit", ordered=False)
-    con.execute(
-        f"create or replace temp table {table} as select {', '.join(sorted(named) + first)}, "
-        f"({_new_rows(contract)}) as cds_new_row from ({query}) as published"
-    )
+    with insertion_order_off(con):  # GX's verdicts do not depend on the rows' order
+        con.execute(
+            f"create or replace temp table {table} as select {', '.join(sorted(named) + first)}, "
+            f"({_new_rows(contract)}) as cds_new_row from ({query}) as published"
+        )
     try:
         names = query_frame(con, f"select * from ({query}) limit 0").columns
         values = [f'null as "{c}"' for c in names]

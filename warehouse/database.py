@@ -96,6 +96,19 @@ def drop_cached_blocks(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"set memory_limit = {sql_literal(get_settings().duckdb_memory_limit)}")
 
 
+@contextmanager
+def insertion_order_off(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Let the statements in the block write their rows in any order: a `create table as` that
+    keeps its input's order holds finished batches until the earlier ones arrive, which ran the
+    gate's temporary series table out of memory at a million reports."""
+    kept = query_row(con, "select current_setting('preserve_insertion_order')")[0]
+    con.execute("set preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"set preserve_insertion_order = {'true' if kept else 'false'}")
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every schema, table and view; safe to run on every start."""
     for ddl in sorted((SQL_DIR / "ddl").glob("0*.sql")):
