@@ -228,12 +228,14 @@ def test_the_gate_finds_old_points_failing_a_row_check_in_the_series_copy(
 ) -> None:
     with connect(settings.warehouse_path) as con:
         # Nothing is staged: every point is old, and GX sees only the points failing a check. The
-        # target's period ends before it starts, and one result's evidence lost its text.
+        # target's period ends before it starts, one result's evidence lost its text, and another
+        # names a fact that is not in metrics.
         replace_audit_series(
             con,
             "select * replace ("
             "case when is_target then period_start - 1 else period_end end as period_end, "
-            "case when value = 30.2 then 'không có số liệu' else evidence end as evidence) "
+            "case when value = 30.2 then 'không có số liệu' else evidence end as evidence, "
+            "case when value = 44 then 'no-such-fact' else fact_id end as fact_id) "
             "from core.indicator_series",
         )
         gate = run_gate(con, GateParams(run_id="run-2"))
@@ -241,7 +243,10 @@ def test_the_gate_finds_old_points_failing_a_row_check_in_the_series_copy(
     assert (checks["period_in_order"].success, checks["period_in_order"].failing_rows) == (False, 1)
     evidence = checks["evidence_contains_raw_text"]
     assert (evidence.success, evidence.failing_rows) == (False, 1)
-    assert checks["series_id_not_null"].success and gate.validated_rows["indicator_series"] == 2
+    missing = checks["fact_id_references_metrics"]
+    assert (missing.success, missing.failing_rows) == (False, 1)
+    assert checks["doc_id_references_documents"].success and checks["series_id_not_null"].success
+    assert gate.validated_rows["indicator_series"] == 3
 
 
 # The choice rule on its own: figures of one series point in documents with or without dates, the
