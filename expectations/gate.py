@@ -61,10 +61,10 @@ CHECKS_DIR = Path(__file__).parent / "checks"
 # Rows per frame GX validates at once: a full build's tables go through GX in chunks this long.
 GATE_CHUNK_ROWS = 250_000
 # Published tables that are views over other views, whose checks are computed once into a narrow
-# temporary table (the keys, the referencing columns and a boolean per row check) before GX's row feed reads them: the feed's
-# uniqueness window over the series view, computed in the same query, ran out of memory under a 1 GB
-# limit at a million reports, and so did a temporary copy of the whole series (every column, the
-# evidence texts too) on a nightly run at a million reports.
+# temporary table (keys, referencing columns, a boolean per row check) before GX's row feed reads
+# them: the feed's uniqueness window over the series view, computed in the same query, ran out of
+# memory under a 1 GB limit at a million reports, and so did a temporary copy of the whole series
+# (every column, the evidence texts too) on a nightly run at a million reports.
 MATERIALISED = frozenset({"indicator_series"})
 # First rows of a singular check's finding kept with the gate's result (messages, `cds validate`).
 FINDING_HEAD_ROWS = 10
