@@ -16,7 +16,9 @@ import shutil
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ import duckdb
 import polars as pl
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
+from pydantic import BaseModel
 
 from expectations.contracts import Contract
 from warehouse.chart_render import VI_NUMBERS, render_svg, svg_size
@@ -130,6 +133,7 @@ class Chart:
     title: str
     alt: str
     size: Future[tuple[int, int]] | tuple[int, int]
+    key: str  # what shapes the SVG (see ChartFiles): stands for its size in a page's key
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]  # the rows the page's table lists
     total_rows: int  # the rows of the chart's data (its CSV)
@@ -169,6 +173,34 @@ class ChartFiles:
         """Every SVG on disk (a failed rendering raises here)."""
         for rendering in self.pending:
             rendering.result()
+
+
+@dataclass(slots=True)
+class PageFiles:
+    """The pages of the previous release a catalog may reuse, as ChartFiles does for charts.
+
+    A page is keyed by the SHA-256 of everything that shapes its HTML: its template, the templates
+    and this module's code (the filters), the Jinja versions and every value it is rendered with
+    (charts by their key). When the previous release has the page with the same key, it is
+    hard-linked instead of rendered. Only the home page names the release, so a page whose data did
+    not change is the same bytes in every release, and a reused page is what rendering would write.
+    """
+
+    previous: Path | None = None
+    previous_keys: dict[str, str] = field(default_factory=dict)  # page path → key, previous release
+    keys: dict[str, str] = field(default_factory=dict)  # page path → key, this release
+    reused: int = 0
+
+    def reuse(self, path: str, key: str, target: Path) -> bool:
+        """Record `key` for the page at `path`; link the previous release's page as `target` when it
+        has the same key, and say whether it did."""
+        self.keys[path] = key
+        if self.previous is None or self.previous_keys.get(path) != key:
+            return False
+        if not _link(self.previous / path, target):
+            return False
+        self.reused += 1
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +265,13 @@ def write_catalog(
     *,
     demo: bool = False,
     charts: ChartFiles | None = None,
+    pages: PageFiles | None = None,
 ) -> list[Path]:
     """Write the catalog pages, charts and stylesheet into `release_dir`; return the files written.
     With `demo` (a release of the bundled sample corpus), every page carries a demo-data banner.
     With `charts` (naming the previous release), unchanged charts are reused from it, and
-    `charts.keys` holds every chart's key afterwards (the release manifest keeps them).
+    `charts.keys` holds every chart's key afterwards (the release manifest keeps them); `pages`
+    does the same for the HTML pages.
 
     `quality` may hold `checks_passed`, `checks_failed`, `quarantined_rows` and `conflicts`
     (see `quality_from_report`); anything missing shows as "—".
@@ -247,12 +281,8 @@ def write_catalog(
     out = charts or ChartFiles(release_dir)
     if out.release_dir != release_dir:
         raise ValueError(f"charts are written to {out.release_dir}, not to the release {release_dir}")
-    common = {
-        "release_id": release_id,
-        "updated": _release_date(release_id),
-        "licence": LICENSE,
-        "demo": demo,
-    }
+    earlier = pages or PageFiles()
+    common = {"licence": LICENSE, "demo": demo}
     provinces = _province_summaries(data)
     dti_chart = _dti_overall_chart(out, data.dti_ranks)
     indicator_charts = _indicator_charts(out, data.latest_indicator_figures, data.indicators)
@@ -266,11 +296,11 @@ def write_catalog(
     written += [release_dir / c for s in series_listing for c in (s["chart"].svg, s["chart"].csv)]
 
     def page(path: str, template: str, **context: Any) -> None:
-        root = "../" * path.count("/")
-        html = env.get_template(template).render(root=root, **common, **context)
+        values = {"root": "../" * path.count("/"), **common, **context}
         target = release_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        if not earlier.reuse(path, _page_key(template, values), target):
+            target.write_text(env.get_template(template).render(**values), encoding="utf-8")
         written.append(target)
 
     datasets = [
@@ -279,6 +309,8 @@ def write_catalog(
     page(
         "index.html",
         "index.html",
+        release_id=release_id,
+        updated=_release_date(release_id),
         datasets=datasets,
         quality=_quality_items(quality),
         quality_files=sorted(p.name for p in (release_dir / QUALITY_DIR).glob("*") if p.is_file()),
@@ -907,10 +939,43 @@ def _render(
         title=title,
         alt=alt,
         size=size,
+        key=key,
         headers=tuple(data.columns),
         rows=tuple((data if listed is None else listed).rows()),
         total_rows=data.height,
     )
+
+
+def _page_key(template: str, values: dict[str, Any]) -> str:
+    """What shapes a page's HTML: its template, the catalog's code and templates, and its values."""
+    text = json.dumps(
+        [template, _catalog_code_digest(), values], sort_keys=True, ensure_ascii=False, default=_key_value
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@cache
+def _catalog_code_digest() -> str:
+    """The templates, this module (its filters format what pages show) and the Jinja versions."""
+    digest = hashlib.sha256(f"jinja2 {version('jinja2')} markupsafe {version('markupsafe')}".encode())
+    for path in (Path(__file__), *sorted(TEMPLATES_DIR.iterdir())):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _key_value(value: object) -> object:
+    """A page value JSON cannot write, as what it shows. Anything else is refused rather than
+    written by a `str` that could make two different pages look equal (a frame's shortened print)."""
+    if isinstance(value, Chart):
+        shown = (value.svg, value.csv, value.title, value.alt, value.headers, value.rows, value.total_rows)
+        return [*shown, value.key]
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")  # a table's contract: every field
+    raise TypeError(f"a catalog page value of type {type(value).__name__} has no key")
 
 
 def _chart_key(spec: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ import polars as pl
 
 from cds.failpoints import failpoint
 from expectations.contracts import Contract, load_contracts
-from warehouse.catalog import ChartFiles, quality_from_report, read_catalog_data, write_catalog
+from warehouse.catalog import ChartFiles, PageFiles, quality_from_report, read_catalog_data, write_catalog
 from warehouse.chart_render import warm_up
 from warehouse.corrections import corrections_version
 from warehouse.database import attached, drop_cached_blocks, query_frame, query_row
@@ -162,9 +162,10 @@ def write_release(
     The tables go from DuckDB straight to their CSV and Parquet files (COPY), and everything
     after that reads those files, so publishing holds no table in Python memory. What did not
     change since the latest release is taken from it instead of made again: a table whose CSV
-    has the same SHA-256 is hard-linked with its Parquet file, and a chart whose inputs have the
-    same key is hard-linked instead of rendered (see `ChartFiles`). The files are those a release
-    written from nothing would hold. `release_id` (a UTC timestamp by default) names the release.
+    has the same SHA-256 is hard-linked with its Parquet file, and a chart or a catalog page whose
+    inputs have the same key is hard-linked instead of rendered (see `ChartFiles`, `PageFiles`).
+    The files are those a release written from nothing would hold. `release_id` (a UTC timestamp
+    by default) names the release.
     With `chart_processes`, the charts to render are rendered by that many processes, started
     with the release so that they are ready when the catalog is written, while its pages are.
     """
@@ -205,7 +206,17 @@ def write_release(
             charts = ChartFiles(
                 staging, previous, dict(before.get("chart_inputs") or {}), pool=processes.ready()
             )
-            write_catalog(staging, catalog, contracts, release_id, catalog_quality, demo=demo, charts=charts)
+            pages = PageFiles(previous, dict(before.get("page_inputs") or {}))
+            write_catalog(
+                staging,
+                catalog,
+                contracts,
+                release_id,
+                catalog_quality,
+                demo=demo,
+                charts=charts,
+                pages=pages,
+            )
             manifest = {
                 "release_id": release_id,
                 "fingerprint": fingerprint,
@@ -214,6 +225,7 @@ def write_release(
                 "row_counts": counts,
                 "tables": {name: {k: t[k] for k in ("rows", "csv_sha256")} for name, t in tables.items()},
                 "chart_inputs": dict(sorted(charts.keys.items())),
+                "page_inputs": dict(sorted(pages.keys.items())),
             }
             (staging / MANIFEST).write_text(json_text(manifest), encoding="utf-8")
             failpoint("release.writing")

@@ -19,6 +19,7 @@ from warehouse.catalog import (
     MAX_SERIES_CHARTS_PER_PAGE,
     SERIES_TABLE_ROWS,
     CatalogData,
+    _page_key,
     consensus_ranks,
     mark_evidence,
     quality_from_report,
@@ -536,3 +537,15 @@ def test_a_short_series_lists_every_point(catalog: Path) -> None:
     figure = read(catalog / "provinces" / "86.html").split('id="series-dossier_online_pct"', 1)[1]
     assert figure.split("</figure>", 1)[0].count("<tr><td>") == 3
     assert "Bảng liệt kê" not in figure
+
+
+def test_a_page_value_without_a_faithful_key_is_refused() -> None:
+    # A frame prints shortened, so two different frames could give one key and a stale page.
+    with pytest.raises(TypeError, match="DataFrame"):
+        _page_key("province.html", {"rows": pl.DataFrame({"a": [1]})})
+    dated = {"when": date(2025, 7, 1), "points": (1, 2.5)}
+    assert _page_key("province.html", dated) == _page_key("province.html", dict(dated))
+    assert _page_key("province.html", dated) != _page_key(
+        "province.html", {**dated, "when": date(2025, 7, 2)}
+    )
+    assert _page_key("province.html", dated) != _page_key("dataset.html", dated)

@@ -122,3 +122,24 @@ def test_only_charts_whose_inputs_changed_are_rendered_again(
         old, new = first.path / "charts" / f"{slug}.svg", second.path / "charts" / f"{slug}.svg"
         reused = old.exists() and old.stat().st_ino == new.stat().st_ino
         assert reused == (slug in same), slug
+
+
+def test_only_pages_whose_inputs_changed_are_written_again(
+    two_releases: tuple[Settings, Release, Release, Path],
+) -> None:
+    _, first, second, _ = two_releases
+    before = json.loads((first.path / "manifest.json").read_text(encoding="utf-8"))["page_inputs"]
+    after = json.loads((second.path / "manifest.json").read_text(encoding="utf-8"))["page_inputs"]
+
+    assert set(after) == {p.relative_to(second.path).as_posix() for p in second.path.glob("**/*.html")} - {
+        p.relative_to(second.path).as_posix() for p in (second.path / "quality").glob("**/*.html")
+    }
+    same = {path for path, key in after.items() if before.get(path) == key}
+    # Kon Tum's page (a former province, merged in 2025) gains its reports; the home page and the
+    # province list count them. Other provinces' pages stand, and so do unchanged tables' pages.
+    assert {"provinces/63-62.html", "index.html", "provinces/index.html"} <= set(after) - same
+    assert {"provinces/01.html", "datasets/provinces.html"} <= same
+    for path in after:
+        old, new = first.path / path, second.path / path
+        reused = old.exists() and old.stat().st_ino == new.stat().st_ino
+        assert reused == (path in same), path
