@@ -112,34 +112,39 @@ def test_only_charts_whose_inputs_changed_are_rendered_again(
     two_releases: tuple[Settings, Release, Release, Path],
 ) -> None:
     _, first, second, _ = two_releases
-    before = json.loads((first.path / "manifest.json").read_text(encoding="utf-8"))["chart_inputs"]
-    after = json.loads((second.path / "manifest.json").read_text(encoding="utf-8"))["chart_inputs"]
+    after, same = keys_kept(first, second, "chart_inputs")
 
-    same = {slug for slug, key in after.items() if before.get(slug) == key}
-    changed = set(after) - same
-    assert same and changed  # other provinces' charts stand; the new province's are new
+    assert same and set(after) - same  # other provinces' charts stand; the new province's are new
     for slug in after:
-        old, new = first.path / "charts" / f"{slug}.svg", second.path / "charts" / f"{slug}.svg"
-        reused = old.exists() and old.stat().st_ino == new.stat().st_ino
-        assert reused == (slug in same), slug
+        assert linked(first, second, f"charts/{slug}.svg") == (slug in same), slug
 
 
 def test_only_pages_whose_inputs_changed_are_written_again(
     two_releases: tuple[Settings, Release, Release, Path],
 ) -> None:
     _, first, second, _ = two_releases
-    before = json.loads((first.path / "manifest.json").read_text(encoding="utf-8"))["page_inputs"]
-    after = json.loads((second.path / "manifest.json").read_text(encoding="utf-8"))["page_inputs"]
+    after, same = keys_kept(first, second, "page_inputs")
 
-    assert set(after) == {p.relative_to(second.path).as_posix() for p in second.path.glob("**/*.html")} - {
-        p.relative_to(second.path).as_posix() for p in (second.path / "quality").glob("**/*.html")
-    }
-    same = {path for path, key in after.items() if before.get(path) == key}
+    pages = {p.relative_to(second.path).as_posix() for p in second.path.glob("**/*.html")}
+    assert set(after) == {p for p in pages if not p.startswith(DATA_DOCS)}
     # Kon Tum's page (a former province, merged in 2025) gains its reports; the home page and the
     # province list count them. Other provinces' pages stand, and so do unchanged tables' pages.
     assert {"provinces/63-62.html", "index.html", "provinces/index.html"} <= set(after) - same
     assert {"provinces/01.html", "datasets/provinces.html"} <= same
     for path in after:
-        old, new = first.path / path, second.path / path
-        reused = old.exists() and old.stat().st_ino == new.stat().st_ino
-        assert reused == (path in same), path
+        assert linked(first, second, path) == (path in same), path
+
+
+def keys_kept(first: Release, second: Release, inputs: str) -> tuple[dict[str, str], set[str]]:
+    """The second release's keys under `inputs` in its manifest, and the names whose key the first had."""
+    before, after = (
+        json.loads((release.path / "manifest.json").read_text(encoding="utf-8"))[inputs]
+        for release in (first, second)
+    )
+    return after, {name for name, key in after.items() if before.get(name) == key}
+
+
+def linked(first: Release, second: Release, path: str) -> bool:
+    """Whether the second release's file at `path` is the first release's file (a hard link)."""
+    old, new = first.path / path, second.path / path
+    return old.exists() and old.stat().st_ino == new.stat().st_ino
