@@ -35,7 +35,7 @@ import polars as pl
 
 from expectations.contracts import Contract, RowRule, load_contracts
 from expectations.gx_context import quiet_context
-from warehouse.database import insertion_order_off, query_frame, query_row
+from warehouse.database import insertion_order_off, query_columns, query_frame, query_row
 from warehouse.publish import (
     STAGED_DOCUMENTS,
     published_query,
@@ -227,7 +227,7 @@ def _checked_rows(
             f"({_new_rows(contract)}) as cds_new_row from ({query}) as published"
         )
     try:
-        names = query_frame(con, f"select * from ({query}) limit 0").columns
+        names = query_columns(con, query)
         values = [f'null as "{c}"' for c in names]
         computed = [f'({later[name]}) as "{name}"' if name in later else f'"{name}"' for name in checks]
         yield f"select {', '.join(values + computed)}, cds_new_row from {table}"

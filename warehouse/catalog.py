@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib.metadata import version
@@ -165,7 +165,6 @@ class ChartFiles:
     previous: Path | None = None
     previous_keys: dict[str, str] = field(default_factory=dict)  # slug → key, previous release
     keys: dict[str, str] = field(default_factory=dict)  # slug → key, this release
-    reused: int = 0
     pool: Executor | None = None  # renders the SVGs in other processes when given
     pending: list[Future[tuple[int, int]]] = field(default_factory=list)
 
@@ -189,18 +188,12 @@ class PageFiles:
     previous: Path | None = None
     previous_keys: dict[str, str] = field(default_factory=dict)  # page path → key, previous release
     keys: dict[str, str] = field(default_factory=dict)  # page path → key, this release
-    reused: int = 0
 
     def reuse(self, path: str, key: str, target: Path) -> bool:
         """Record `key` for the page at `path`; link the previous release's page as `target` when it
         has the same key, and say whether it did."""
         self.keys[path] = key
-        if self.previous is None or self.previous_keys.get(path) != key:
-            return False
-        if not _link(self.previous / path, target):
-            return False
-        self.reused += 1
-        return True
+        return _link_unchanged(self.previous, self.previous_keys.get(path), key, path, target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -919,13 +912,8 @@ def _render(
     folder = out.release_dir / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{slug}.svg"
-    if (
-        out.previous is not None
-        and out.previous_keys.get(slug) == key
-        and _link(out.previous / "charts" / f"{slug}.svg", target)
-    ):
+    if _link_unchanged(out.previous, out.previous_keys.get(slug), key, f"charts/{slug}.svg", target):
         size: Future[tuple[int, int]] | tuple[int, int] = svg_size(target.read_text(encoding="utf-8"))
-        out.reused += 1
     elif out.pool is not None:
         size = out.pool.submit(render_svg, full_spec, str(target))
         out.pending.append(size)
@@ -969,7 +957,7 @@ def _key_value(value: object) -> object:
     if isinstance(value, Chart):
         shown = (value.svg, value.csv, value.title, value.alt, value.headers, value.rows, value.total_rows)
         return [*shown, value.key]
-    if isinstance(value, date | datetime | time):
+    if isinstance(value, date):  # datetimes too
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -982,6 +970,12 @@ def _chart_key(spec: dict[str, Any]) -> str:
     """What shapes a chart's SVG: its full spec (data included), the locale and the renderer."""
     text = json.dumps([spec, VI_NUMBERS, RENDERER], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _link_unchanged(previous: Path | None, old_key: str | None, key: str, source: str, target: Path) -> bool:
+    """Link the previous release's file `source` (relative to it) as `target` when the key it had
+    there (`old_key`) is `key`; False, with nothing written, otherwise or when it is gone."""
+    return previous is not None and old_key == key and _link(previous / source, target)
 
 
 def _link(source: Path, target: Path) -> bool:

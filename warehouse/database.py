@@ -179,6 +179,11 @@ def query_frame(
     return result
 
 
+def query_columns(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    """The column names of a query, without running it over any rows."""
+    return query_frame(con, f"select * from ({sql}) limit 0").columns
+
+
 def query_row(
     con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | None = None
 ) -> tuple[Any, ...]:

@@ -29,7 +29,7 @@ from expectations.contracts import Contract, load_contracts
 from warehouse.catalog import ChartFiles, PageFiles, quality_from_report, read_catalog_data, write_catalog
 from warehouse.chart_render import warm_up
 from warehouse.corrections import corrections_version
-from warehouse.database import attached, drop_cached_blocks, query_frame, query_row
+from warehouse.database import attached, drop_cached_blocks, query_columns, query_frame, query_row
 from warehouse.datapackage import built_from_sample_corpus, datapackage_descriptor
 from warehouse.dcat import write_dcat
 from warehouse.load import core_version
@@ -122,7 +122,7 @@ def published_table_query(
     query = published_query(table, schema, ordered=ordered)
     if not (extra_columns or values_of is not None or hidden):
         return query
-    names = query_frame(con, f"select * from ({query}) limit 0").columns
+    names = query_columns(con, query)
     kept = [f'published."{c}"' if values_of is None or c in values_of else f'null as "{c}"' for c in names]
     computed = [f'({sql}) as "{name}"' for name, sql in (extra_columns or {}).items()]
     flag = [f"({hidden}) as cds_new_row"] if hidden else []
